@@ -1,0 +1,17 @@
+import type { Migration } from "kysely";
+import * as m0001 from "./0001_register";
+import * as m0002 from "./0002_dashboards";
+import * as m0003 from "./0003_publishing";
+import * as m0004 from "./0004_flags";
+import * as m0005 from "./0005_import";
+import * as m0006 from "./0006_production";
+
+/** Every migration, in order. Never edit one that has shipped: add a new one. */
+export const migrations: Record<string, Migration> = {
+  "0001_register": m0001,
+  "0002_dashboards": m0002,
+  "0003_publishing": m0003,
+  "0004_flags": m0004,
+  "0005_import": m0005,
+  "0006_production": m0006,
+};

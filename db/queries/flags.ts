@@ -1,0 +1,461 @@
+/**
+ * SQL for red flags: the stored flags, the cross-contract rules' peer rows,
+ * the compiled fields flags need beyond the core tables (process_extras), the
+ * inputs of a full recompute, and the /watch figures.
+ *
+ * Lists of ids travel as one jsonb parameter (same SQL on PGlite and pg, and
+ * no limit on the number of bind parameters).
+ */
+import { type Expression, type SqlBool, sql } from "kysely";
+import type { Executor } from "./util";
+import { insertChunked } from "./util";
+
+const CHUNK = 5_000;
+
+/** A jsonb array parameter, unpacked as a set of text values. */
+const textSet = (values: readonly string[]) => sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+const bigintSet = (values: readonly bigint[]) =>
+  sql`(select (jsonb_array_elements_text(${JSON.stringify(values.map(String))}::jsonb))::bigint)`;
+
+/** A timestamp as canonical ISO text (`2024-07-03T23:00:00.000Z`), made by the database: cheaper than parsing dates in JS. */
+const isoText = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+async function inChunks<T>(list: readonly T[], fn: (chunk: readonly T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < list.length; i += CHUNK) await fn(list.slice(i, i + CHUNK));
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+
+export interface FlagRow {
+  ocid: string;
+  code: string;
+  status: "flagged" | "unknown";
+  evidence: Record<string, string | number | boolean | null>;
+  threshold: string;
+}
+
+export interface PeerRow {
+  ocid: string;
+  buyer_id: bigint | null;
+  supplier_id: bigint;
+  /** ISO text when read (see `isoText`); a Date or ISO text when written. */
+  award_date: Date | string | null;
+  value_pence: bigint | null;
+  non_competitive: boolean | null;
+}
+
+export interface ExtrasRow {
+  ocid: string;
+  method_rationale: string | null;
+  tender_start_date: string | null;
+  award_published_at: string | null;
+  termination_reason: string | null;
+  lot_count: number;
+}
+
+export async function insertFlags(db: Executor, rows: FlagRow[]): Promise<void> {
+  await insertChunked(db, "flags", rows);
+}
+
+export async function insertPeerRows(db: Executor, rows: PeerRow[]): Promise<void> {
+  await insertChunked(db, "flag_peers", rows);
+}
+
+export async function insertExtras(db: Executor, rows: ExtrasRow[]): Promise<void> {
+  await insertChunked(db, "process_extras", rows);
+}
+
+/** Remove everything flags keep for these processes (before they are written again). */
+export async function deleteFlagData(db: Executor, ocids: readonly string[]): Promise<void> {
+  await inChunks(ocids, async (chunk) => {
+    await sql`delete from flags where ocid in ${textSet(chunk)}`.execute(db);
+    await sql`delete from flag_peers where ocid in ${textSet(chunk)}`.execute(db);
+    await sql`delete from process_extras where ocid in ${textSet(chunk)}`.execute(db);
+  });
+}
+
+/** Remove the stored flags of these processes, all rules or only `codes`. */
+export async function deleteFlags(db: Executor, ocids: readonly string[], codes?: readonly string[]): Promise<void> {
+  await inChunks(ocids, async (chunk) => {
+    if (codes) await sql`delete from flags where ocid in ${textSet(chunk)} and code in ${textSet(codes)}`.execute(db);
+    else await sql`delete from flags where ocid in ${textSet(chunk)}`.execute(db);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Peer rows
+
+const peerColumns = sql`ocid, buyer_id, supplier_id, ${isoText("award_date")} as award_date, value_pence, non_competitive`;
+
+export async function peerRowsByOcids(db: Executor, ocids: readonly string[]): Promise<PeerRow[]> {
+  const out: PeerRow[] = [];
+  await inChunks(ocids, async (chunk) => {
+    const r = await sql<PeerRow>`select ${peerColumns} from flag_peers where ocid in ${textSet(chunk)}`.execute(db);
+    out.push(...r.rows);
+  });
+  return out;
+}
+
+export interface PairRange {
+  buyerId: bigint;
+  supplierId: bigint;
+  /** Rows dated from … to (inclusive); both null: every row of the pair. Undated rows always come. */
+  from: Date | null;
+  to: Date | null;
+}
+
+/** The peer rows of these buyer–supplier pairs within each pair's date range (and every undated row). */
+export async function peerRowsInRanges(db: Executor, ranges: readonly PairRange[]): Promise<PeerRow[]> {
+  const out: PeerRow[] = [];
+  await inChunks(ranges, async (chunk) => {
+    const json = JSON.stringify(
+      chunk.map((r) => ({
+        b: r.buyerId.toString(),
+        s: r.supplierId.toString(),
+        lo: r.from?.toISOString() ?? null,
+        hi: r.to?.toISOString() ?? null,
+      })),
+    );
+    const r = await sql<PeerRow>`
+      select fp.ocid, fp.buyer_id, fp.supplier_id, ${isoText("fp.award_date")} as award_date, fp.value_pence, fp.non_competitive
+      from jsonb_to_recordset(${json}::jsonb) as q(b bigint, s bigint, lo timestamptz, hi timestamptz)
+      join flag_peers fp on fp.buyer_id = q.b and fp.supplier_id = q.s
+       and (q.lo is null or fp.award_date is null or fp.award_date between q.lo and q.hi)`.execute(db);
+    out.push(...r.rows);
+  });
+  return out;
+}
+
+export interface OwnSupplierRow {
+  ocid: string;
+  buyer_id: bigint | null;
+  award_date: Date | null;
+  procurement_method: string | null;
+  current_value_pence: bigint | null;
+  currency: string | null;
+  award_status: string | null;
+  supplier_id: bigint | null;
+  published_value_pence: bigint | null;
+}
+
+/**
+ * What the peer rows of these processes are made from: each process once with
+ * its award suppliers (in award id, then position order); a process without
+ * suppliers comes once with `supplier_id` null.
+ */
+export async function peerSourcesFor(db: Executor, ocids: readonly string[]): Promise<OwnSupplierRow[]> {
+  const out: OwnSupplierRow[] = [];
+  await inChunks(ocids, async (chunk) => {
+    const r = await sql<OwnSupplierRow>`
+      select p.ocid, p.buyer_id, p.award_date, p.procurement_method, p.current_value_pence, p.currency,
+             a.status as award_status, s.supplier_id, s.published_value_pence
+      from processes p
+      left join awards a on a.ocid = p.ocid
+      left join award_suppliers s on s.ocid = a.ocid and s.award_id = a.award_id
+      where p.ocid in ${textSet(chunk)}
+      order by p.ocid, a.award_id, s.position`.execute(db);
+    out.push(...r.rows);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Recompute inputs
+
+/** Contracts per buyer (null: no buyer), for packing a recompute into batches. */
+export async function contractsPerBuyer(db: Executor): Promise<Array<{ buyer_id: bigint | null; n: number }>> {
+  const r = await sql<{ buyer_id: bigint | null; n: number }>`
+    select buyer_id, count(*)::int as n from processes group by buyer_id order by buyer_id nulls last`.execute(db);
+  return r.rows;
+}
+
+/** Processes that have no stored flag inputs (written before 0004, or by another path). */
+export async function processesWithoutExtras(db: Executor, limit: number): Promise<string[]> {
+  const r = await sql<{ ocid: string }>`
+    select p.ocid from processes p where not exists (select 1 from process_extras x where x.ocid = p.ocid)
+    order by p.ocid limit ${limit}`.execute(db);
+  return r.rows.map((row) => row.ocid);
+}
+
+export async function countProcessesWithoutExtras(db: Executor): Promise<number> {
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from processes p where not exists (select 1 from process_extras x where x.ocid = p.ocid)`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
+export interface SubjectRow {
+  ocid: string;
+  status: string;
+  procurement_method: string | null;
+  procurement_method_details: string | null;
+  number_of_tenderers: number | null;
+  /** Timestamps as ISO text (see `isoText`). */
+  tender_published_at: string | null;
+  tender_deadline: string | null;
+  original_value_pence: bigint | null;
+  current_value_pence: bigint | null;
+  currency: string | null;
+  terminated_at: string | null;
+  end_date: string | null;
+  method_rationale: string | null;
+  tender_start_date: string | null;
+  award_published_at: string | null;
+  termination_reason: string | null;
+}
+
+export interface ContractItemRow {
+  ocid: string;
+  contract_id: string;
+  status: string | null;
+  date_signed: string | null;
+  end_date: string | null;
+}
+
+export interface AmendmentRow {
+  ocid: string;
+  contract_id: string;
+  value_before_pence: bigint | null;
+  value_after_pence: bigint | null;
+}
+
+export interface BuyerBatchInputs {
+  subjects: SubjectRow[];
+  items: ContractItemRow[];
+  amendments: AmendmentRow[];
+  peers: PeerRow[];
+  /** The flags stored now for these processes. */
+  stored: FlagRow[];
+}
+
+/**
+ * Everything a recompute needs for the processes of these buyers (`null` in
+ * the list: the processes with no buyer): their stored fields, contract items,
+ * amendments and every peer row of these buyers (so each pair is complete).
+ */
+export async function loadBuyerBatch(db: Executor, buyerIds: readonly (bigint | null)[]): Promise<BuyerBatchInputs> {
+  const ids = buyerIds.filter((b): b is bigint => b !== null);
+  const withNull = buyerIds.some((b) => b === null);
+  const ids$ = bigintSet(ids);
+  const inBatch = (col: string) =>
+    withNull
+      ? sql`(${sql.ref(col)} in ${ids$} or ${sql.ref(col)} is null)`
+      : sql`${sql.ref(col)} in ${ids$}`;
+  const [subjects, items, amendments, peers, stored] = await Promise.all([
+    sql<SubjectRow>`
+      select p.ocid, p.status, p.procurement_method, p.procurement_method_details, p.number_of_tenderers,
+             ${isoText("p.tender_published_at")} as tender_published_at, ${isoText("p.tender_deadline")} as tender_deadline,
+             p.original_value_pence, p.current_value_pence, p.currency,
+             ${isoText("p.terminated_at")} as terminated_at, ${isoText("p.end_date")} as end_date,
+             x.method_rationale, ${isoText("x.tender_start_date")} as tender_start_date,
+             ${isoText("x.award_published_at")} as award_published_at, x.termination_reason
+      from processes p left join process_extras x on x.ocid = p.ocid
+      where ${inBatch("p.buyer_id")}`.execute(db),
+    sql<ContractItemRow>`
+      select ci.ocid, ci.contract_id, ci.status, ${isoText("ci.date_signed")} as date_signed, ${isoText("ci.end_date")} as end_date
+      from processes p join contract_items ci on ci.ocid = p.ocid
+      where ${inBatch("p.buyer_id")}
+      order by ci.ocid, ci.contract_id`.execute(db),
+    sql<AmendmentRow>`
+      select am.ocid, am.contract_id, am.value_before_pence, am.value_after_pence
+      from processes p join amendments am on am.ocid = p.ocid
+      where ${inBatch("p.buyer_id")}
+      order by am.ocid, am.contract_id, am.position`.execute(db),
+    sql<PeerRow>`select ${peerColumns} from flag_peers where ${inBatch("buyer_id")}`.execute(db),
+    sql<FlagRow>`
+      select f.ocid, f.code, f.status, f.evidence, f.threshold
+      from processes p join flags f on f.ocid = p.ocid
+      where ${inBatch("p.buyer_id")}`.execute(db),
+  ]);
+  return { subjects: subjects.rows, items: items.rows, amendments: amendments.rows, peers: peers.rows, stored: stored.rows };
+}
+
+/**
+ * Apply a recompute's changes: insert or replace `upserts` (their
+ * `computed_at` set to now), and delete the stored outcomes in `removals`.
+ * Outcomes that did not change are not written at all.
+ */
+export async function applyFlagChanges(
+  db: Executor,
+  upserts: readonly FlagRow[],
+  removals: ReadonlyArray<{ ocid: string; code: string }>,
+): Promise<void> {
+  await inChunks(removals, async (chunk) => {
+    await sql`
+      delete from flags f using jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as q(ocid text, code text)
+      where f.ocid = q.ocid and f.code = q.code`.execute(db);
+  });
+  await inChunks(upserts, async (chunk) => {
+    await sql`
+      insert into flags (ocid, code, status, evidence, threshold)
+      select ocid, code, status, evidence, threshold from jsonb_populate_recordset(null::flags, ${JSON.stringify(chunk)}::jsonb)
+      on conflict (ocid, code) do update
+        set status = excluded.status, evidence = excluded.evidence, threshold = excluded.threshold, computed_at = now()`.execute(db);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Reads
+
+export interface StoredFlag {
+  code: string;
+  status: "flagged" | "unknown";
+  evidence: Record<string, string | number | boolean | null>;
+  threshold: string;
+  computed_at: Date;
+}
+
+/** The stored flags of one contract (flagged and cannot-tell), in no particular order. */
+export async function flagsForContract(db: Executor, ocid: string): Promise<StoredFlag[]> {
+  return db
+    .selectFrom("flags")
+    .select(["code", "status", "evidence", "threshold", "computed_at"])
+    .where("ocid", "=", ocid)
+    .execute();
+}
+
+/** Flag codes per contract for a page of contracts (flagged only unless `withUnknown`). */
+export async function flagCodesFor(
+  db: Executor,
+  ocids: readonly string[],
+  withUnknown = false,
+): Promise<Map<string, Array<{ code: string; status: "flagged" | "unknown" }>>> {
+  const out = new Map<string, Array<{ code: string; status: "flagged" | "unknown" }>>();
+  if (ocids.length === 0) return out;
+  let q = db.selectFrom("flags").select(["ocid", "code", "status"]).where("ocid", "in", [...ocids]);
+  if (!withUnknown) q = q.where("status", "=", "flagged");
+  for (const r of await q.execute()) {
+    const list = out.get(r.ocid) ?? [];
+    list.push({ code: r.code, status: r.status });
+    out.set(r.ocid, list);
+  }
+  return out;
+}
+
+/** The condition "this process (`processes` as `p`) has a stored flag" (any rule, or `code`; flagged or `status`). */
+export function hasFlag(code: string | undefined, status: "flagged" | "unknown" = "flagged"): Expression<SqlBool> {
+  return code
+    ? sql<SqlBool>`exists (select 1 from flags f where f.ocid = p.ocid and f.code = ${code} and f.status = ${status})`
+    : sql<SqlBool>`exists (select 1 from flags f where f.ocid = p.ocid and f.status = ${status})`;
+}
+
+// ---------------------------------------------------------------------------
+// /watch
+
+export interface WatchQuery {
+  /** One rule, or every rule. */
+  code?: string | undefined;
+  /** Contracts the rule flagged (default) or could not check. */
+  status: "flagged" | "unknown";
+  buyer?: bigint | undefined;
+  buyerType?: string | undefined;
+  supplier?: bigint | undefined;
+  /** Financial year start year of the award. */
+  fy?: number | undefined;
+  minValue?: bigint | undefined;
+  maxValue?: bigint | undefined;
+}
+
+/** The filters on `processes p` (everything but the flag itself). */
+function processFilters(f: WatchQuery) {
+  const parts = [sql`true`];
+  if (f.buyer !== undefined) parts.push(sql`p.buyer_id = ${f.buyer.toString()}::bigint`);
+  if (f.buyerType) parts.push(sql`p.buyer_type = ${f.buyerType}`);
+  if (f.supplier !== undefined) parts.push(sql`p.supplier_ids @> array[${f.supplier.toString()}::bigint]`);
+  if (f.fy !== undefined) parts.push(sql`p.award_fy = ${f.fy}`);
+  if (f.minValue !== undefined) parts.push(sql`p.current_value_pence >= ${f.minValue.toString()}::bigint`);
+  if (f.maxValue !== undefined) parts.push(sql`p.current_value_pence <= ${f.maxValue.toString()}::bigint`);
+  return sql.join(parts, sql` and `);
+}
+
+const GBP_VALUE = sql`case when upper(coalesce(p.currency, 'GBP')) = 'GBP' then p.current_value_pence end`;
+
+export interface FlagCountRow {
+  code: string;
+  status: "flagged" | "unknown";
+  contracts: number;
+  value_pence: bigint;
+}
+
+/** Contracts and their value (GBP) per rule and outcome, among the contracts the filters select (the flag filter aside). */
+export async function flagCounts(db: Executor, f: WatchQuery): Promise<FlagCountRow[]> {
+  const r = await sql<FlagCountRow>`
+    select f.code, f.status, count(*)::int as contracts, coalesce(sum(${GBP_VALUE}), 0)::int8 as value_pence
+    from flags f join processes p on p.ocid = f.ocid
+    where ${processFilters(f)}
+    group by f.code, f.status`.execute(db);
+  return r.rows;
+}
+
+export interface BuyerFlagRow {
+  buyer_id: bigint | null;
+  buyer_name: string | null;
+  contracts: number;
+  value_pence: bigint;
+  flagged_contracts: number;
+  flagged_value_pence: bigint;
+}
+
+/**
+ * Per buyer, among the contracts the filters select: all contracts and their
+ * value (GBP), and those carrying the flag (the chosen rule, or any rule).
+ */
+export async function buyerFlagShares(db: Executor, f: WatchQuery): Promise<BuyerFlagRow[]> {
+  const flagged = f.code
+    ? sql`exists (select 1 from flags fl where fl.ocid = p.ocid and fl.code = ${f.code} and fl.status = ${f.status})`
+    : sql`exists (select 1 from flags fl where fl.ocid = p.ocid and fl.status = ${f.status})`;
+  const r = await sql<BuyerFlagRow>`
+    select buyer_id, max(buyer_name) as buyer_name, count(*)::int as contracts,
+           coalesce(sum(v), 0)::int8 as value_pence,
+           (count(*) filter (where flagged))::int as flagged_contracts,
+           coalesce(sum(v) filter (where flagged), 0)::int8 as flagged_value_pence
+    from (
+      select p.buyer_id, p.buyer_name, ${GBP_VALUE} as v, ${flagged} as flagged
+      from processes p where ${processFilters(f)}
+    ) x
+    group by buyer_id`.execute(db);
+  return r.rows;
+}
+
+export interface WatchRow {
+  ocid: string;
+  title: string;
+  buyer_id: bigint | null;
+  buyer_name: string | null;
+  buyer_type: string | null;
+  supplier_names: string | null;
+  award_date: Date | null;
+  award_fy: number | null;
+  current_value_pence: bigint | null;
+  currency: string | null;
+  sort_date: Date;
+  sort_value: bigint;
+}
+
+export type WatchSort = "newest" | "value-high";
+
+/** A page of contracts carrying the flag (keyset pagination on the sort key and ocid). */
+export async function watchList(
+  db: Executor,
+  f: WatchQuery,
+  sort: WatchSort,
+  limit: number,
+  cursor: { k: string; o: string } | null,
+): Promise<WatchRow[]> {
+  const flagCond = hasFlag(f.code, f.status);
+  const after =
+    cursor === null
+      ? sql`true`
+      : sort === "newest"
+        ? sql`(p.sort_date, p.ocid) < (${cursor.k}::timestamptz, ${cursor.o})`
+        : sql`(p.sort_value, p.ocid) < (${cursor.k}::bigint, ${cursor.o})`;
+  const order = sort === "newest" ? sql`p.sort_date desc, p.ocid desc` : sql`p.sort_value desc, p.ocid desc`;
+  const r = await sql<WatchRow>`
+    select p.ocid, p.title, p.buyer_id, p.buyer_name, p.buyer_type, p.supplier_names, p.award_date, p.award_fy,
+           p.current_value_pence, p.currency, p.sort_date, p.sort_value
+    from processes p
+    where ${processFilters(f)} and ${flagCond} and ${after}
+    order by ${order}
+    limit ${limit}`.execute(db);
+  return r.rows;
+}

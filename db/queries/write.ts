@@ -1,0 +1,204 @@
+/**
+ * Writes of the register: releases (append-only), organisations (upserted by
+ * resolution key) and the compiled state of each process (replaced whole).
+ * Every function takes the executor to use, so callers own the transaction.
+ */
+import { sql } from "kysely";
+import type { Executor } from "./util";
+import { insertChunked } from "./util";
+
+export interface ReleaseRow {
+  ocid: string;
+  release_id: string;
+  date: string;
+  tags: string[];
+  /** The release as published: stored as a jsonb object. */
+  data: Record<string, unknown>;
+  hash: string;
+  source: string;
+}
+
+/**
+ * Insert releases that are not already published. Returns, for each given
+ * release, "new", "unchanged" (same ocid, id and content already there) or
+ * "conflict" (same ocid and id with different content: published releases are
+ * never edited).
+ */
+export async function insertReleases(db: Executor, rows: ReleaseRow[]): Promise<Array<"new" | "unchanged" | "conflict">> {
+  if (rows.length === 0) return [];
+  const ocids = [...new Set(rows.map((r) => r.ocid))];
+  const existing = await db
+    .selectFrom("releases")
+    .select(["ocid", "release_id", "hash"])
+    .where("ocid", "in", ocids)
+    .execute();
+  const known = new Map(existing.map((r) => [`${r.ocid}\u0000${r.release_id}`, r.hash]));
+  const outcome: Array<"new" | "unchanged" | "conflict"> = [];
+  const fresh: ReleaseRow[] = [];
+  for (const r of rows) {
+    const k = `${r.ocid}\u0000${r.release_id}`;
+    const h = known.get(k);
+    if (h === undefined) {
+      known.set(k, r.hash);
+      fresh.push(r);
+      outcome.push("new");
+    } else outcome.push(h === r.hash ? "unchanged" : "conflict");
+  }
+  await insertChunked(db, "releases", fresh);
+  return outcome;
+}
+
+/** Count of stored releases per ocid. */
+export async function releaseCounts(db: Executor, ocids: string[]): Promise<Map<string, number>> {
+  if (ocids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("releases")
+    .select(["ocid", sql<number>`count(*)::int`.as("n")])
+    .where("ocid", "in", ocids)
+    .groupBy("ocid")
+    .execute();
+  return new Map(rows.map((r) => [r.ocid, r.n]));
+}
+
+/** Every stored release of these ocids, in date order. */
+export async function loadReleases(db: Executor, ocids: string[]): Promise<Map<string, Record<string, unknown>[]>> {
+  const out = new Map<string, Record<string, unknown>[]>();
+  if (ocids.length === 0) return out;
+  const rows = await db
+    .selectFrom("releases")
+    .select(["ocid", "data"])
+    .where("ocid", "in", ocids)
+    .orderBy("ocid")
+    .orderBy("date")
+    .orderBy("id")
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.ocid) ?? [];
+    list.push(r.data);
+    out.set(r.ocid, list);
+  }
+  return out;
+}
+
+export interface OrgUpsert {
+  key: string;
+  name: string;
+  normalised_name: string;
+  scheme: string | null;
+  identifier: string | null;
+  is_buyer: boolean;
+  is_supplier: boolean;
+  scale: string;
+  org_type: string;
+  buyer_type: string | null;
+  country_code: string | null;
+  region: string | null;
+  postcode: string | null;
+}
+
+export interface OrgRecord {
+  id: bigint;
+  key: string;
+  name: string;
+  scale: string;
+  buyer_type: string | null;
+  region: string | null;
+}
+
+/**
+ * Upsert organisations by key. Known attributes are never overwritten by
+ * unknown ones (a later release without a scale keeps the scale on record).
+ */
+export async function upsertOrganisations(db: Executor, orgs: OrgUpsert[]): Promise<Map<string, OrgRecord>> {
+  const out = new Map<string, OrgRecord>();
+  const CHUNK = 2000;
+  for (let i = 0; i < orgs.length; i += CHUNK) {
+    const rows = await db
+      .insertInto("organisations")
+      .values(orgs.slice(i, i + CHUNK))
+      .onConflict((oc) =>
+        oc.column("key").doUpdateSet({
+          name: sql`excluded.name`,
+          is_buyer: sql`organisations.is_buyer or excluded.is_buyer`,
+          is_supplier: sql`organisations.is_supplier or excluded.is_supplier`,
+          scale: sql`case when excluded.scale <> 'unknown' then excluded.scale else organisations.scale end`,
+          org_type: sql`case when excluded.org_type <> 'unknown' then excluded.org_type else organisations.org_type end`,
+          buyer_type: sql`coalesce(excluded.buyer_type, organisations.buyer_type)`,
+          country_code: sql`coalesce(excluded.country_code, organisations.country_code)`,
+          region: sql`coalesce(excluded.region, organisations.region)`,
+          postcode: sql`coalesce(excluded.postcode, organisations.postcode)`,
+        }),
+      )
+      .returning(["id", "key", "name", "scale", "buyer_type", "region"])
+      .execute();
+    for (const r of rows) out.set(r.key, r);
+  }
+  return out;
+}
+
+export interface ProcessWrite {
+  process: Parameters<typeof insertChunked<"processes">>[2][number];
+  awards: Parameters<typeof insertChunked<"awards">>[2];
+  awardSuppliers: Parameters<typeof insertChunked<"award_suppliers">>[2];
+  contractItems: Parameters<typeof insertChunked<"contract_items">>[2];
+  amendments: Parameters<typeof insertChunked<"amendments">>[2];
+  documents: Parameters<typeof insertChunked<"documents">>[2];
+}
+
+/** Replace the compiled state of these processes (children cascade). */
+export async function replaceProcesses(db: Executor, writes: ProcessWrite[], opts: { fresh?: boolean } = {}): Promise<void> {
+  if (writes.length === 0) return;
+  if (!opts.fresh) {
+    await db
+      .deleteFrom("processes")
+      .where(
+        "ocid",
+        "in",
+        writes.map((w) => w.process.ocid),
+      )
+      .execute();
+  }
+  await insertChunked(
+    db,
+    "processes",
+    writes.map((w) => w.process),
+  );
+  await insertChunked(
+    db,
+    "awards",
+    writes.flatMap((w) => w.awards),
+  );
+  await insertChunked(
+    db,
+    "award_suppliers",
+    writes.flatMap((w) => w.awardSuppliers),
+  );
+  await insertChunked(
+    db,
+    "contract_items",
+    writes.flatMap((w) => w.contractItems),
+  );
+  await insertChunked(
+    db,
+    "amendments",
+    writes.flatMap((w) => w.amendments),
+  );
+  await insertChunked(
+    db,
+    "documents",
+    writes.flatMap((w) => w.documents),
+  );
+}
+
+export async function setMeta(db: Executor, key: string, value: string): Promise<void> {
+  await db
+    .insertInto("register_meta")
+    .values({ key, value })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_at: sql`now()` }))
+    .execute();
+}
+
+export async function getMeta(db: Executor, key: string): Promise<string | null> {
+  const r = await db.selectFrom("register_meta").select("value").where("key", "=", key).executeTakeFirst();
+  return r?.value ?? null;
+}
