@@ -1,0 +1,86 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { percent } from "../domain/metrics/definitions";
+import { formatHeadline, formatShare } from "../domain/money";
+import { formatCount } from "../lib/format";
+import { headlineFigures } from "../services/stats.server";
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  return headlineFigures(context.readDb, context.now());
+}
+
+export default function Index() {
+  const d = useLoaderData<typeof loader>();
+  const c = d.consultancy;
+  return (
+    <>
+      <h1 className="govuk-heading-xl">Public Tech Procurement Register</h1>
+      <p className="govuk-body-l">
+        Every UK public-sector technology contract and its suppliers, compiled from open contracting data, so anyone can check
+        whether procurement is opening up to small businesses and whether consultancy spending is being halved.
+      </p>
+      <div className="app-figures" data-testid="headline-figures">
+        <div className="app-headline" data-testid="headline-sme">
+          <span className="app-headline__value">{formatShare(d.sme.share)}</span>
+          <span className="govuk-body">
+            of the value awarded in {d.fy} so far went to SMEs, against a target of {percent(d.sme.target)}
+            {d.sme.share !== null ? (d.sme.share >= d.sme.target ? " (at or above target)" : " (below target)") : ""}
+            {d.sme.uncertain ? ". Uncertain: coverage of supplier size is low" : ""}.{" "}
+            <Link className="govuk-link" to="/dashboards/sme">
+              SME share by year
+            </Link>
+          </span>
+        </div>
+        <div className="app-headline" data-testid="headline-consultancy">
+          <span className="app-headline__value">{c ? formatHeadline(c.spendPence) : "No data"}</span>
+          <span className="govuk-body">
+            consultancy spend in {d.fy} (annualised)
+            {c && c.trajectoryPence !== null
+              ? `, against a trajectory of ${formatHeadline(c.trajectoryPence)}: ${c.onTrack ? "on track" : "not on track"} to halve it`
+              : d.baselinePence === null
+                ? ": not enough data for a baseline"
+                : ""}
+            .{" "}
+            <Link className="govuk-link" to="/dashboards/consultancy">
+              Consultancy and the pledge
+            </Link>
+          </span>
+        </div>
+        <div className="app-headline">
+          <span className="app-headline__value" data-testid="headline-contracts">
+            {formatCount(d.contracts)}
+          </span>
+          <span className="govuk-body">
+            contracts awarded, worth {formatHeadline(d.valuePence)} in pounds sterling
+            {d.nonGbpContracts > 0 ? ` (and ${formatCount(d.nonGbpContracts)} in other currencies, not in that total)` : ""}.{" "}
+            <Link className="govuk-link" to="/contracts">
+              Search the register
+            </Link>
+          </span>
+        </div>
+      </div>
+      <h2 className="govuk-heading-m">Explore</h2>
+      <ul className="govuk-list govuk-list--bullet">
+        <li>
+          <Link className="govuk-link" to="/dashboards/concentration">
+            How concentrated supply is
+          </Link>
+        </li>
+        <li>
+          <Link className="govuk-link" to="/buyers">
+            Buyers
+          </Link>{" "}
+          and{" "}
+          <Link className="govuk-link" to="/suppliers">
+            suppliers
+          </Link>
+        </li>
+        <li>
+          <Link className="govuk-link" to="/methodology">
+            How the figures are calculated
+          </Link>
+        </li>
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,195 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { DEFAULT_FLAG_CONFIG, describeAllRules, FLAG_DISCLAIMER } from "../domain/flags";
+import { HHI_HIGHLY_CONCENTRATED_ABOVE } from "../domain/metrics/concentration";
+import { DEFAULT_METRICS_CONFIG } from "../domain/metrics/config";
+import { CPV_PREFIX_LABELS } from "../domain/metrics/consultancy";
+import { metricDefinitions, percent } from "../domain/metrics/definitions";
+import { fyLabel } from "../domain/metrics/fy";
+import { spendLinesDefinition } from "../domain/metrics/spend-lines";
+import { DEFAULT_SECTOR_BY_BUYER_TYPE } from "../domain/sectors";
+import { BUYER_TYPE_LABELS } from "../lib/format";
+import { SENSITIVE_SECTORS, type BuyerType, type SensitiveSector } from "../domain/types";
+
+export const meta: MetaFunction = () => [{ title: "Methodology – Public Tech Procurement Register" }];
+
+/** Everything on this page comes from the modules that compute the figures, with the configuration in force. */
+export async function loader(_args: LoaderFunctionArgs) {
+  const config = DEFAULT_METRICS_CONFIG;
+  const definitions = metricDefinitions(config);
+  const spend = spendLinesDefinition();
+  const sections = [...definitions.slice(0, 2), spend, ...definitions.slice(2)];
+  return {
+    sections,
+    settings: [
+      ["SME target", percent(config.smeTarget)],
+      ["Buyers with their own SME target", String(Object.keys(config.smeTargetsByBuyer).length)],
+      ["A share is uncertain when its coverage is under", percent(config.uncertainCoverageBelow)],
+      ["Consultancy CPV prefixes", config.consultancy.prefixes.join(", ")],
+      ["Never consultancy (contingent labour)", config.consultancy.excludedPrefixes.join(", ")],
+      ["Pledge baseline", `${fyLabel(config.pledge.baselineFrom)} to ${fyLabel(config.pledge.baselineTo)}`],
+      ["Pledge target year", fyLabel(config.pledge.targetFy)],
+      ["Concentration: top N", String(config.concentrationTopN)],
+      ["Highly concentrated above (HHI)", HHI_HIGHLY_CONCENTRATED_ABOVE.toLocaleString("en-GB")],
+    ] as Array<[string, string]>,
+    prefixes: config.consultancy.prefixes.map((p) => [p, CPV_PREFIX_LABELS[p] ?? ""] as [string, string]),
+    rules: describeAllRules(DEFAULT_FLAG_CONFIG),
+    disclaimer: FLAG_DISCLAIMER,
+    sectors: Object.entries(DEFAULT_SECTOR_BY_BUYER_TYPE).map(
+      ([type, sector]) => [BUYER_TYPE_LABELS[type as BuyerType], SENSITIVE_SECTORS[sector as SensitiveSector]] as [string, string],
+    ),
+  };
+}
+
+export default function Methodology() {
+  const d = useLoaderData<typeof loader>();
+  return (
+    <div className="govuk-grid-row">
+      <div className="govuk-grid-column-two-thirds">
+        <h1 className="govuk-heading-xl">How the figures are calculated</h1>
+        <p className="govuk-body-l">
+          The definitions below are generated from the same code and configuration that compute every figure on this site, so they always show
+          the values in force.
+        </p>
+        <nav aria-labelledby="contents-title" className="govuk-!-margin-bottom-8">
+          <h2 className="govuk-heading-s" id="contents-title">
+            Contents
+          </h2>
+          <ol className="govuk-list govuk-list--number">
+            <li>
+              <a className="govuk-link" href="#settings">
+                Settings in force
+              </a>
+            </li>
+            {d.sections.map((s) => (
+              <li key={s.id}>
+                <a className="govuk-link" href={`#${s.id}`}>
+                  {s.title}
+                </a>
+              </li>
+            ))}
+            <li>
+              <a className="govuk-link" href="#red-flags">
+                Red flags
+              </a>
+            </li>
+            <li>
+              <a className="govuk-link" href="#sensitive-sectors">
+                Sensitive sectors
+              </a>
+            </li>
+          </ol>
+        </nav>
+        <section aria-labelledby="settings">
+          <h2 className="govuk-heading-l" id="settings">
+            Settings in force
+          </h2>
+          <dl className="govuk-summary-list" data-testid="settings">
+            {d.settings.map(([k, v]) => (
+              <div key={k} className="govuk-summary-list__row">
+                <dt className="govuk-summary-list__key">{k}</dt>
+                <dd className="govuk-summary-list__value">{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+        {d.sections.map((s) => (
+          <section key={s.id} aria-labelledby={s.id}>
+            <h2 className="govuk-heading-l" id={s.id}>
+              {s.title}
+            </h2>
+            {s.body.map((p) => (
+              <p key={p} className="govuk-body">
+                {p}
+              </p>
+            ))}
+            {s.id === "consultancy" ? (
+              <table className="govuk-table app-table--compact">
+                <caption className="govuk-table__caption govuk-table__caption--s">Consultancy CPV prefixes in force</caption>
+                <thead className="govuk-table__head">
+                  <tr className="govuk-table__row">
+                    <th scope="col" className="govuk-table__header">
+                      Prefix
+                    </th>
+                    <th scope="col" className="govuk-table__header">
+                      Covers
+                    </th>
+                  </tr>
+                </thead>
+                <tbody className="govuk-table__body">
+                  {d.prefixes.map(([p, label]) => (
+                    <tr key={p} className="govuk-table__row">
+                      <td className="govuk-table__cell">{p}</td>
+                      <td className="govuk-table__cell">{label}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+          </section>
+        ))}
+        <section aria-labelledby="red-flags">
+          <h2 className="govuk-heading-l" id="red-flags">
+            Red flags
+          </h2>
+          <div className="govuk-warning-text">
+            <span className="govuk-warning-text__icon" aria-hidden="true">
+              !
+            </span>
+            <strong className="govuk-warning-text__text">
+              <span className="govuk-visually-hidden">Warning</span>
+              {d.disclaimer}
+            </strong>
+          </div>
+          <p className="govuk-body">
+            Each flag is a named rule with a plain-language explanation, a threshold (configuration, shown here as in force) and the evidence it
+            used, shown on each contract's page. See the <Link className="govuk-link" to="/watch">red flags</Link>.
+          </p>
+          <dl className="govuk-summary-list" data-testid="flag-rules">
+            {d.rules.map((r) => (
+              <div key={r.code} className="govuk-summary-list__row" id={`flag-${r.code}`}>
+                <dt className="govuk-summary-list__key">{r.title}</dt>
+                <dd className="govuk-summary-list__value">
+                  <p className="govuk-body">{r.explanation}</p>
+                  <p className="govuk-body govuk-!-margin-bottom-0">
+                    <strong>Threshold in force:</strong> {r.threshold}
+                  </p>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+        <section aria-labelledby="sensitive-sectors">
+          <h2 className="govuk-heading-l" id="sensitive-sectors">
+            Sensitive sectors
+          </h2>
+          <p className="govuk-body">
+            A contract is in a sensitive sector when its publisher says so. Otherwise the type of buyer implies one, as follows; other buyers imply
+            none. The rule is configuration.
+          </p>
+          <table className="govuk-table app-table--compact" data-testid="sector-rule">
+            <caption className="govuk-table__caption govuk-table__caption--s">Sector implied by the type of buyer</caption>
+            <thead className="govuk-table__head">
+              <tr className="govuk-table__row">
+                <th scope="col" className="govuk-table__header">
+                  Type of buyer
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  Sensitive sector
+                </th>
+              </tr>
+            </thead>
+            <tbody className="govuk-table__body">
+              {d.sectors.map(([type, sector]) => (
+                <tr key={type} className="govuk-table__row">
+                  <td className="govuk-table__cell">{type}</td>
+                  <td className="govuk-table__cell">{sector}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+    </div>
+  );
+}

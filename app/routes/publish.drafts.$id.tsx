@@ -1,0 +1,127 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ErrorSummary } from "../components/ErrorSummary";
+import { ProcessBriefList } from "../components/publish/NoticeForm";
+import { formatPounds } from "../domain/money";
+import { formatDate, formatDateTime, statusLabel } from "../lib/format";
+import { type PreviewActionData, draftPreviewAction, draftPreviewLoader } from "../services/publish-forms.server";
+
+export const meta: MetaFunction = () => [{ title: "Check your notice – Public Tech Procurement Register" }];
+
+export const loader = ({ request, context, params }: LoaderFunctionArgs) => draftPreviewLoader(request, context, params.id);
+
+export const action = ({ request, context, params }: ActionFunctionArgs) => draftPreviewAction(request, context, params.id);
+
+export default function PreviewPage() {
+  const d = useLoaderData<typeof loader>();
+  const a = useActionData<PreviewActionData>();
+  const errors = a?.errors.length ? a.errors : d.errors;
+  const conflict = a?.conflict ?? null;
+  const canPublish = errors.length === 0 && d.rows.length > 0;
+  return (
+    <div className="govuk-grid-row">
+      <div className="govuk-grid-column-two-thirds">
+        {conflict ? (
+          <div className="govuk-error-summary" data-module="govuk-error-summary" data-testid="conflict">
+            <div role="alert">
+              <h2 className="govuk-error-summary__title">Someone else changed this procurement while you were working on it</h2>
+              <div className="govuk-error-summary__body">
+                <p className="govuk-body">
+                  Nothing was published. Your entry is kept below. Since you opened the form,{" "}
+                  {conflict.since.length === 1 ? "1 release was" : `${conflict.since.length} releases were`} published:
+                </p>
+                <ul className="govuk-list govuk-list--bullet">
+                  {conflict.since.map((r) => (
+                    <li key={r.releaseId}>
+                      {formatDateTime(r.date)} – {r.tags.join(", ")} <span className="app-muted">({r.releaseId})</span>
+                    </li>
+                  ))}
+                </ul>
+                <p className="govuk-body">
+                  It stands now at: {statusLabel(conflict.status)}, current value {formatPounds(conflict.currentValuePence)}, end date{" "}
+                  {formatDate(conflict.endDate)}.
+                </p>
+                <p className="govuk-body">Check your entry against this, change it if needed, then publish it against the current state.</p>
+              </div>
+            </div>
+          </div>
+        ) : null}
+        <ErrorSummary errors={errors} title={canPublish ? "There is a problem" : "This notice cannot be published yet"} />
+        {d.moved && !conflict ? (
+          <div className="govuk-warning-text" data-testid="moved">
+            <span className="govuk-warning-text__icon" aria-hidden="true">
+              !
+            </span>
+            <strong className="govuk-warning-text__text">
+              <span className="govuk-visually-hidden">Warning</span>
+              This procurement has changed since you opened the form. Check the current state before you publish.
+            </strong>
+          </div>
+        ) : null}
+        <span className="govuk-caption-l">{d.kindLabel}</span>
+        <h1 className="govuk-heading-l">Check your notice before publishing</h1>
+        {d.process ? <ProcessBriefList p={d.process} /> : null}
+        <h2 className="govuk-heading-m">What will be published</h2>
+        <dl className="govuk-summary-list" data-testid="preview">
+          {d.rows.map(([k, v]) => (
+            <div className="govuk-summary-list__row" key={k}>
+              <dt className="govuk-summary-list__key">{k}</dt>
+              <dd className="govuk-summary-list__value" style={{ whiteSpace: "pre-line" }}>
+                {v}
+              </dd>
+              <dd className="govuk-summary-list__actions">
+                <Link className="govuk-link" to={d.editUrl}>
+                  Change<span className="govuk-visually-hidden"> {k.toLowerCase()}</span>
+                </Link>
+              </dd>
+            </div>
+          ))}
+        </dl>
+        {errors.length ? (
+          <p className="govuk-body">
+            <Link className="govuk-link" to={`${d.editUrl}&check=1`}>
+              Change your entry
+            </Link>
+          </p>
+        ) : null}
+        {d.releaseJson ? (
+          <details className="govuk-details">
+            <summary className="govuk-details__summary">
+              <span className="govuk-details__summary-text">The Open Contracting release (tag: {d.tag})</span>
+            </summary>
+            <div className="govuk-details__text">
+              <pre className="app-json" data-testid="release-json">
+                {d.releaseJson}
+              </pre>
+            </div>
+          </details>
+        ) : null}
+        <p className="govuk-body">
+          Once published, a notice is public at once and is never edited or deleted: a correction is a new notice with its reason, and
+          both stay in the procurement's history.
+        </p>
+        <form method="post" noValidate>
+          <input type="hidden" name="csrf" value={d.csrf} />
+          <input type="hidden" name="idempotencyKey" value={d.idempotencyKey} />
+          <div className="govuk-button-group">
+            {conflict ? (
+              <button type="submit" className="govuk-button" name="intent" value="rebase" data-testid="rebase">
+                Check against the current state
+              </button>
+            ) : canPublish ? (
+              <button type="submit" className="govuk-button" name="intent" value="publish" data-prevent-double-click="true">
+                Publish
+              </button>
+            ) : null}
+            <Link className="govuk-button govuk-button--secondary" to={d.editUrl}>
+              Change your entry
+            </Link>
+            <button type="submit" className="govuk-button govuk-button--warning" name="intent" value="discard">
+              Discard draft
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}

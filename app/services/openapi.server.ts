@@ -1,0 +1,327 @@
+/**
+ * The API's OpenAPI 3.1 document, generated from the zod schemas that check
+ * the parameters (`RegisterFiltersSchema` for the register's filters,
+ * `StatsParamsSchema` for the statistics) and from the zod schemas of the
+ * responses below (the tests parse real responses with them, so the document
+ * cannot drift from what the API sends). Where a parameter is checked by a
+ * refinement against a list (buyer types, regions…), the list is added as the
+ * parameter's `enum` from the same constant the refinement uses.
+ *
+ * The human-readable page (/api) is rendered from this document too.
+ */
+import { z } from "zod";
+import { FLAG_CODES } from "../domain/flags/config";
+import { BUYER_TYPES, ITL1_REGIONS, MISSIONS, REGISTER_STATUSES, SENSITIVE_SECTORS } from "../domain/types";
+import { METHODS, RegisterFiltersSchema, SCALE_FILTERS, SORTS } from "./register-filters";
+import { StatsParamsSchema } from "./stats.server";
+
+// ---------------------------------------------------------------------------
+// Response schemas
+
+const pence = z.string().regex(/^-?\d+$/).describe("Integer pence, as a string (exact for any amount).");
+const penceOrNull = pence.nullable();
+const isoDate = z.string().describe("Date and time, ISO 8601 in UTC.");
+const fy = z.string().regex(/^\d{4}-\d{2}$/).describe('UK financial year, e.g. "2024-25".');
+
+export const PageLinksSchema = z.object({
+  self: z.string(),
+  next: z.string().nullable().describe("The next page, or null on the last page."),
+  first: z.string(),
+});
+
+export const ContractSchema = z.object({
+  ocid: z.string().describe("Open Contracting ID of the contracting process."),
+  title: z.string(),
+  status: z.enum(REGISTER_STATUSES).describe("Register status (an open tender whose deadline has passed is closed)."),
+  buyer: z.object({ id: z.string().nullable(), name: z.string().nullable(), type: z.string().nullable() }).nullable(),
+  suppliers: z.array(z.object({ id: z.string(), name: z.string() })),
+  supplierScales: z.array(z.enum(["sme", "large", "unknown"])),
+  procurementMethod: z.string().nullable(),
+  cpv: z.string().nullable().describe("Main CPV code."),
+  consultancy: z.boolean(),
+  awardDate: isoDate.nullable(),
+  tenderDeadline: isoDate.nullable(),
+  sortDate: isoDate.describe("The date the register sorts by: award date, else tender publication, else first release."),
+  currentValuePence: penceOrNull.describe("Value after the latest amendment."),
+  originalValuePence: penceOrNull.describe("Value in the first contract (or award) release."),
+  currency: z.string().nullable().describe("ISO 4217 code of the values."),
+  links: z.object({ html: z.string(), ocds: z.string() }),
+});
+
+export const ContractListSchema = z.object({
+  sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]),
+  limit: z.number().int(),
+  contracts: z.array(ContractSchema),
+  links: PageLinksSchema.extend({ html: z.string(), csv: z.string(), atom: z.string() }),
+});
+
+export const OrganisationSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  scheme: z.string().nullable().describe("org-id scheme of the identifier, e.g. GB-COH."),
+  identifier: z.string().nullable(),
+  scale: z.enum(["micro", "small", "medium", "sme", "large", "unknown"]).optional().describe("Suppliers: scale on the register entry."),
+  buyerType: z.string().nullable().optional().describe("Buyers: type of public body."),
+  orgType: z.string(),
+  countryCode: z.string().nullable(),
+  region: z.string().nullable().describe("ITL1 region code."),
+  group: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+  contracts: z.number().int().describe("Contracts in the filtered view."),
+  valuePence: pence.describe("Value of those contracts in pounds sterling (a supplier's share when a contract has several suppliers)."),
+  links: z.object({ html: z.string(), contracts: z.string(), api: z.string() }),
+});
+
+export const SupplierListSchema = z.object({ sort: z.literal("name"), limit: z.number().int(), suppliers: z.array(OrganisationSchema), links: PageLinksSchema });
+export const BuyerListSchema = z.object({ sort: z.literal("name"), limit: z.number().int(), buyers: z.array(OrganisationSchema), links: PageLinksSchema });
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z.array(z.object({ param: z.string().describe("The parameter at fault."), message: z.string() })).optional(),
+});
+
+export const SmeShareSchema = z.looseObject({
+  view: z.enum(["awarded", "annualised"]),
+  target: z.number().describe("Target share, 0–1."),
+  years: z.array(
+    z.looseObject({
+      fy,
+      smeValuePence: pence,
+      knownValuePence: pence,
+      unknownValuePence: pence,
+      share: z.number().nullable().describe("SME ÷ known, 0–1; null when no value of known scale."),
+      contracts: z.number().int(),
+    }),
+  ),
+});
+
+export const ConsultancySchema = z.looseObject({
+  view: z.enum(["awarded", "annualised"]),
+  baselineFrom: fy,
+  baselineTo: fy,
+  targetFy: fy,
+  baselinePence: penceOrNull,
+  targetPence: penceOrNull,
+  years: z.array(z.looseObject({ fy, spendPence: pence, trajectoryPence: penceOrNull, onTrack: z.boolean().nullable(), contracts: z.number().int() })),
+});
+
+export const ConcentrationSchema = z.looseObject({
+  fy: fy.nullable(),
+  totalPence: pence,
+  hhi: z.number().nullable().describe("Herfindahl–Hirschman index, 0–10,000."),
+  top: z.array(z.looseObject({ id: z.string(), name: z.string(), valuePence: pence, share: z.number() })).describe("Top 10."),
+});
+
+// ---------------------------------------------------------------------------
+// Parameters
+
+interface ParamDoc {
+  description: string;
+  /** The list a refinement checks against (not visible to JSON Schema). */
+  enum?: readonly string[];
+  /** The form a refinement checks (e.g. a financial year). */
+  pattern?: string;
+}
+
+const FY_PATTERN = "^\\d{4}-\\d{2}$";
+
+const REGISTER_PARAM_DOCS: Record<string, ParamDoc> = {
+  q: { description: "Words in the title, description, buyer or supplier (web-search syntax: quotes, OR, -word)." },
+  buyer: { description: "A buyer's id (from /api/v1/buyers)." },
+  buyerType: { description: "Type of public body.", enum: BUYER_TYPES },
+  supplier: { description: "A supplier's id (from /api/v1/suppliers)." },
+  scale: { description: "Contracts with at least one supplier of this scale.", enum: Object.keys(SCALE_FILTERS) },
+  cpv: { description: "CPV code or prefix (2 to 8 digits) of the main classification." },
+  consultancy: { description: "Consultancy by the register's rule (see /methodology)." },
+  status: { description: "Register status; open and closed are decided against the current time.", enum: REGISTER_STATUSES },
+  method: { description: "Procedure type.", enum: Object.keys(METHODS) },
+  region: { description: "The buyer's ITL1 region.", enum: Object.keys(ITL1_REGIONS) },
+  mission: { description: "Government mission the contract serves.", enum: Object.keys(MISSIONS) },
+  sector: { description: "Sensitive sector.", enum: Object.keys(SENSITIVE_SECTORS) },
+  minValue: { description: "Minimum current value, in pounds (e.g. 250000 or 1234.50)." },
+  maxValue: { description: "Maximum current value, in pounds." },
+  fy: { description: 'Financial year of the award, e.g. "2024-25".', pattern: FY_PATTERN },
+  from: { description: "Sort date on or after this day (YYYY-MM-DD)." },
+  to: { description: "Sort date on or before this day (YYYY-MM-DD)." },
+  flag: { description: "Contracts raising this red flag (see /watch).", enum: FLAG_CODES },
+  sort: { description: "Order of the results; relevance needs q. Ties are broken by ocid, so pages are stable.", enum: Object.keys(SORTS) },
+  cursor: { description: "Opaque position from a previous page's links.next; do not build it yourself." },
+};
+
+const LIMIT_PARAM = {
+  name: "limit",
+  in: "query",
+  required: false,
+  description: "Items per page, 1 to 100.",
+  schema: { type: "integer", minimum: 1, maximum: 100, default: 25 },
+};
+
+const STATS_PARAM_DOCS: Record<string, ParamDoc> = {
+  from: { description: "First financial year, e.g. 2021-22 (default: the first year with data).", pattern: FY_PATTERN },
+  to: { description: "Last financial year (default: the last year with data).", pattern: FY_PATTERN },
+  fy: { description: "One financial year (instead of from/to).", pattern: FY_PATTERN },
+  view: { description: "Awarded value (in the year of award) or annualised value (spread over the contract period).", enum: ["awarded", "annualised"] },
+  buyer: { description: "One buyer's id (default: all buyers)." },
+  buyerType: { description: "Type of public body.", enum: BUYER_TYPES },
+  cpv: { description: "CPV code or prefix (2 to 8 digits)." },
+  by: { description: "Concentration by supplier or by supplier group.", enum: ["supplier", "group"] },
+  baselineFrom: { description: "First year of the pledge's baseline (overrides the configuration).", pattern: FY_PATTERN },
+  baselineTo: { description: "Last year of the pledge's baseline.", pattern: FY_PATTERN },
+  targetFy: { description: "Year the halved spend is to be reached.", pattern: FY_PATTERN },
+  refs: { description: "Reference lines (manifesto and Treasury figures) in charts.", enum: ["show", "hide"] },
+};
+
+type JsonSchema = Record<string, unknown>;
+
+function strip(schema: JsonSchema): JsonSchema {
+  const { $schema: _s, ...rest } = schema;
+  return rest;
+}
+
+/** Query parameters from a zod object schema: the JSON Schema of each field (as input), described and, where checked by a list, enumerated. */
+export function queryParameters(schema: z.ZodObject, docs: Record<string, ParamDoc>, keys?: readonly string[]) {
+  const js = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as { properties: Record<string, JsonSchema> };
+  return Object.entries(js.properties)
+    .filter(([name]) => !keys || keys.includes(name))
+    .map(([name, s]) => {
+      const doc = docs[name];
+      const fieldSchema: JsonSchema = { ...s, ...(doc?.enum ? { enum: [...doc.enum] } : {}) };
+      if (doc?.pattern && !fieldSchema.pattern) fieldSchema.pattern = doc.pattern;
+      return { name, in: "query", required: false, ...(doc ? { description: doc.description } : {}), schema: fieldSchema };
+    });
+}
+
+const component = (s: z.ZodType) => strip(z.toJSONSchema(s, { io: "output", unrepresentable: "any" }) as JsonSchema);
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonContent = (schema: JsonSchema) => ({ "application/json": { schema } });
+
+const problemResponses = {
+  "400": { description: "A parameter is wrong; `errors` names each one.", content: { "application/problem+json": { schema: ref("Problem") } } },
+};
+const cached = {
+  ETag: { description: "Hash of the body; send it back in If-None-Match to get 304 Not Modified.", schema: { type: "string" } },
+  "Cache-Control": { description: "How long the answer may be reused.", schema: { type: "string" } },
+};
+const notModified = { "304": { description: "Not modified (If-None-Match matched the ETag)." } };
+
+const OCDS_SCHEMA = "https://standard.open-contracting.org/schema/1__1__5";
+
+export function openApiDocument(origin: string) {
+  const registerParams = queryParameters(RegisterFiltersSchema, REGISTER_PARAM_DOCS);
+  const orgParams = registerParams.filter((p) => p.name !== "sort");
+  const stats = (keys: string[]) => queryParameters(StatsParamsSchema, STATS_PARAM_DOCS, keys);
+  const get = (summary: string, description: string, parameters: unknown[], ok: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    get: {
+      summary,
+      description,
+      parameters,
+      responses: { "200": { description: "OK", headers: cached, content: ok }, ...notModified, ...problemResponses, ...extra },
+    },
+  });
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Public Tech Procurement Register API",
+      version: "1.0.0",
+      summary: "UK public-sector technology contracts, suppliers and buyers; OCDS 1.1 exports; SME, consultancy and concentration statistics.",
+      description: [
+        "Read-only JSON over HTTPS, no key needed. Open Government Licence v3.0.",
+        "Money is in fields ending `Pence`: strings of integer pence (exact for any amount). Financial years are written `2024-25`. Dates are ISO 8601 in UTC.",
+        "Lists take the register's filters (the same as the /contracts page), `limit` (1–100) and an opaque `cursor`; follow `links.next` (also sent as a `Link: rel=\"next\"` header) until it is null. Sorting is stable.",
+        "Every GET answer carries an ETag and Cache-Control; send If-None-Match to get 304. CORS is open for GET (and the OPTIONS preflight).",
+        "Errors are RFC 9457 `application/problem+json`; `errors[].param` names the parameter at fault. An unknown parameter is an error.",
+      ].join("\n\n"),
+      license: { name: "Open Government Licence v3.0", url: "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/" },
+    },
+    servers: [{ url: origin }],
+    paths: {
+      "/api/v1/contracts": get(
+        "Contracts (the register)",
+        "The register's contracts with its filters, one page at a time.",
+        [...registerParams, LIMIT_PARAM],
+        jsonContent(ref("ContractList")),
+      ),
+      "/api/v1/suppliers": get(
+        "Suppliers",
+        "Suppliers with at least one contract in the filtered view, by name; `contracts` and `valuePence` count that view.",
+        [...orgParams, LIMIT_PARAM],
+        jsonContent(ref("SupplierList")),
+      ),
+      "/api/v1/buyers": get(
+        "Buyers",
+        "Buyers with at least one contract in the filtered view, by name; `contracts` and `valuePence` count that view.",
+        [...orgParams, LIMIT_PARAM],
+        jsonContent(ref("BuyerList")),
+      ),
+      "/api/v1/ocds/releases": get(
+        "OCDS release package",
+        "An OCDS 1.1 release package holding every release of one page of contracts (the register's filters and sort; `limit` contracts per page). `links.next` gives the next page.",
+        [...registerParams, LIMIT_PARAM],
+        jsonContent({ $ref: `${OCDS_SCHEMA}/release-package-schema.json` }),
+      ),
+      "/api/v1/ocds/releases.jsonl": {
+        get: {
+          summary: "Every release (JSON Lines)",
+          description: "The full dump: every release the register holds, one JSON object per line, in the order received. Streamed.",
+          parameters: [],
+          responses: {
+            "200": {
+              description: "OK",
+              content: { "application/x-ndjson": { schema: { $ref: `${OCDS_SCHEMA}/release-schema.json` } } },
+            },
+          },
+        },
+      },
+      "/api/v1/ocds/records/{ocid}": {
+        get: {
+          summary: "OCDS record package",
+          description: "One contracting process: all its releases and the compiled release (its current state).",
+          parameters: [{ name: "ocid", in: "path", required: true, schema: { type: "string" }, description: "Open Contracting ID." }],
+          responses: {
+            "200": { description: "OK", headers: cached, content: jsonContent({ $ref: `${OCDS_SCHEMA}/record-package-schema.json` }) },
+            ...notModified,
+            "404": { description: "No such process.", content: { "application/problem+json": { schema: ref("Problem") } } },
+          },
+        },
+      },
+      "/api/v1/stats/sme-share": get(
+        "SME share by financial year",
+        "Value to SME suppliers ÷ value to suppliers of known scale, per year (default view: awarded).",
+        stats(["from", "to", "view", "buyer", "buyerType", "cpv"]),
+        jsonContent(ref("SmeShare")),
+      ),
+      "/api/v1/stats/consultancy": get(
+        "Consultancy spend and the pledge",
+        "Consultancy spend per year against the pledge to halve it (default view: annualised); the baseline and target year can be overridden.",
+        stats(["view", "buyer", "baselineFrom", "baselineTo", "targetFy"]),
+        jsonContent(ref("Consultancy")),
+      ),
+      "/api/v1/stats/concentration": get(
+        "Supplier concentration",
+        "Top-10 suppliers (or groups) and the Herfindahl–Hirschman index for a year (default view: awarded).",
+        stats(["fy", "by", "view", "buyer"]),
+        jsonContent(ref("Concentration")),
+      ),
+      "/api/v1/openapi.json": {
+        get: { summary: "This document", responses: { "200": { description: "OK", content: jsonContent({ type: "object" }) } } },
+      },
+    },
+    components: {
+      schemas: {
+        Contract: component(ContractSchema),
+        ContractList: component(ContractListSchema),
+        Organisation: component(OrganisationSchema),
+        SupplierList: component(SupplierListSchema),
+        BuyerList: component(BuyerListSchema),
+        SmeShare: component(SmeShareSchema),
+        Consultancy: component(ConsultancySchema),
+        Concentration: component(ConcentrationSchema),
+        Problem: component(ProblemSchema),
+      },
+    },
+  };
+}
+
+export type OpenApiDocument = ReturnType<typeof openApiDocument>;
