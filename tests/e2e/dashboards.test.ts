@@ -1,0 +1,252 @@
+import { type Page, expect, test } from "@playwright/test";
+import { formatPounds } from "../../app/domain/money";
+import { expectAccessible } from "../playwright-utils";
+
+/** The text of each cell of a data table row, by series key or extra-column key. */
+async function tableRows(page: Page, chartId: string) {
+  const rows = page.getByTestId(`table-${chartId}`).locator("tbody tr");
+  const n = await rows.count();
+  const out: Array<{ x: string; cells: Record<string, string> }> = [];
+  for (let i = 0; i < n; i++) {
+    const row = rows.nth(i);
+    const x = (await row.getAttribute("data-x")) ?? "";
+    const cells: Record<string, string> = {};
+    for (const cell of await row.locator("td[data-series], td[data-column]").all()) {
+      const key = (await cell.getAttribute("data-series")) ?? (await cell.getAttribute("data-column")) ?? "";
+      cells[key] = ((await cell.textContent()) ?? "").trim();
+    }
+    out.push({ x, cells });
+  }
+  return out;
+}
+
+/** Pence from "£1,234.56" (GBP rows only); null for "–" or another currency. */
+function pence(text: string): bigint | null {
+  const m = /^£([\d,]+)(?:\.(\d{2}))?$/.exec(text.trim());
+  if (!m) return null;
+  return BigInt(m[1]!.replace(/,/g, "")) * 100n + BigInt(m[2] ?? "0");
+}
+
+/** Sum of the Value column over every page of a register view. */
+async function registerTotal(page: Page): Promise<{ total: bigint; rows: number }> {
+  let total = 0n;
+  let rows = 0;
+  for (;;) {
+    const body = page.getByTestId("results").locator("tbody tr");
+    const n = await body.count();
+    for (let i = 0; i < n; i++) {
+      const v = pence((await body.nth(i).locator("td").nth(3).textContent()) ?? "");
+      if (v !== null) total += v;
+      rows++;
+    }
+    const next = page.getByRole("link", { name: /Next page/ });
+    if ((await next.count()) === 0) break;
+    await next.click();
+    await page.waitForLoadState("domcontentloaded");
+  }
+  return { total, rows };
+}
+
+test.describe("dashboards", () => {
+  // Each test runs axe on several full pages; give them room on small machines.
+  test.describe.configure({ timeout: 120_000 });
+
+  test("home page shows this year's headline figures", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.getByTestId("headline-sme")).toContainText("%");
+    await expect(page.getByTestId("headline-sme")).toContainText("target of 33%");
+    await expect(page.getByTestId("headline-consultancy")).toContainText("consultancy spend in");
+    await expect(page.getByTestId("headline-contracts")).toHaveText(/\d/);
+    await expectAccessible(page);
+  });
+
+  test("every chart is in the server's HTML, visible without JavaScript", async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    for (const [path, id] of [
+      ["/dashboards/sme", "sme-share-by-year"],
+      ["/dashboards/consultancy", "consultancy-by-year"],
+      ["/dashboards/concentration", "concentration-top"],
+    ] as const) {
+      await page.goto(path);
+      const svg = page.getByTestId(`chart-${id}`).locator("svg.recharts-surface");
+      await expect(svg).toBeVisible();
+      expect(await svg.locator("rect, path").count()).toBeGreaterThan(3);
+    }
+    await context.close();
+  });
+
+  test("SME share: chart drawn on the server, table equals the API, bar leads to the register", async ({ page, request }) => {
+    await page.goto("/dashboards/sme");
+    const section = page.getByTestId("chart-sme-share-by-year");
+    await expect(section.locator("svg.recharts-surface")).toBeVisible();
+    expect(await section.locator("svg a[data-chart-link]").count()).toBeGreaterThan(3);
+    await expectAccessible(page);
+
+    const api = (await (await request.get("/api/v1/stats/sme-share")).json()) as {
+      view: string;
+      target: number;
+      years: Array<{ fy: string; smeValuePence: string; knownValuePence: string; unknownValuePence: string; share: number | null; contracts: number }>;
+    };
+    expect(api.view).toBe("awarded");
+    const rows = await tableRows(page, "sme-share-by-year");
+    expect(rows.map((r) => r.x)).toEqual(api.years.map((y) => y.fy));
+    rows.forEach((r, i) => {
+      const y = api.years[i]!;
+      expect(r.cells.share).toBe(y.share === null ? "–" : `${(Math.round(y.share * 10_000) / 100).toFixed(1)}%`);
+      expect(r.cells.sme).toBe(formatPounds(BigInt(y.smeValuePence)));
+      expect(r.cells.known).toBe(formatPounds(BigInt(y.knownValuePence)));
+      expect(r.cells.unknown).toBe(formatPounds(BigInt(y.unknownValuePence)));
+      expect(r.cells.contracts).toBe(y.contracts.toLocaleString("en-GB"));
+    });
+
+    // Every chart offers its CSV: exactly the plotted numbers.
+    const csvHref = await section.getByRole("link", { name: /Download the data of this chart as CSV/ }).getAttribute("href");
+    const csv = await (await request.get(csvHref!)).text();
+    const lines = csv.trim().split("\r\n");
+    expect(lines[0]).toBe("Financial year,SME share (%)");
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(api.years.map((y) => y.fy));
+
+    // A bar of the SME share chart opens the register for that year.
+    const last = api.years[api.years.length - 2]!;
+    await section.locator(`svg a[data-x="${last.fy}"]`).click();
+    await expect(page).toHaveURL(new RegExp(`/contracts\\?fy=${last.fy}$`));
+    await expect(page.getByTestId("result-count")).toBeVisible();
+  });
+
+  test("consultancy: table equals the API, and a bar click leads to a register view whose total equals the bar", async ({ page, request }) => {
+    await page.goto("/dashboards/consultancy");
+    await expect(page.getByTestId("chart-consultancy-by-year").locator("svg.recharts-surface")).toBeVisible();
+    await expect(page.getByTestId("baseline")).toContainText("£");
+    await expect(page.getByTestId("status")).toBeVisible();
+    await expectAccessible(page);
+    const api = (await (await request.get("/api/v1/stats/consultancy")).json()) as {
+      view: string;
+      baselinePence: string | null;
+      years: Array<{ fy: string; spendPence: string; trajectoryPence: string | null; onTrack: boolean | null; contracts: number }>;
+    };
+    expect(api.view).toBe("annualised");
+    const rows = await tableRows(page, "consultancy-by-year");
+    expect(rows.map((r) => r.x)).toEqual(api.years.map((y) => y.fy));
+    rows.forEach((r, i) => {
+      const y = api.years[i]!;
+      expect(r.cells.spend).toBe(y.contracts > 0 ? formatPounds(BigInt(y.spendPence)) : "–");
+      expect(r.cells.contracts).toBe(y.contracts.toLocaleString("en-GB"));
+      expect(r.cells.onTrack).toBe(y.onTrack === null ? "–" : y.onTrack ? "On track" : "Not on track");
+    });
+
+    // One buyer's consultancy, awarded view: few contracts per year, so the register lists them all.
+    const top = page.getByTestId("consultancy-by-buyer").locator("tbody tr a").first();
+    const buyerHref = (await top.getAttribute("href"))!;
+    const buyer = new URL(buyerHref, "http://x").searchParams.get("buyer")!;
+    await page.goto(`/dashboards/consultancy?view=awarded&buyer=${buyer}`);
+    await expectAccessible(page);
+    const buyerApi = (await (await request.get(`/api/v1/stats/consultancy?view=awarded&buyer=${buyer}`)).json()) as typeof api;
+    const bars = buyerApi.years.filter((y) => y.contracts > 0);
+    expect(bars.length).toBeGreaterThan(0);
+    const bar = bars.reduce((a, b) => (b.contracts > a.contracts ? b : a));
+    const link = page.getByTestId("chart-consultancy-by-year").locator(`svg a[data-chart-link="spend"][data-x="${bar.fy}"]`);
+    await expect(link).toHaveAttribute("aria-label", new RegExp(`${bar.fy}, Consultancy spend \\(measured\\): ${formatPounds(BigInt(bar.spendPence)).replace(/[.$]/g, "\\$&")}`));
+    await link.click();
+    await expect(page).toHaveURL(/\/contracts\?/);
+    const url = new URL(page.url());
+    expect(Object.fromEntries(url.searchParams)).toEqual({ buyer, consultancy: "yes", fy: bar.fy });
+    const { total, rows: listed } = await registerTotal(page);
+    expect(listed).toBeGreaterThanOrEqual(bar.contracts);
+    expect(total).toBe(BigInt(bar.spendPence));
+  });
+
+  test("concentration: top-10 table equals the API, HHI by year is drawn, a bar opens the supplier's contracts", async ({ page, request }) => {
+    await page.goto("/dashboards/concentration?fy=2023-24");
+    for (const id of ["concentration-top", "concentration-hhi-by-year", "concentration-top-share-by-year"]) {
+      await expect(page.getByTestId(`chart-${id}`).locator("svg.recharts-surface")).toBeVisible();
+    }
+    await expectAccessible(page);
+    const api = (await (await request.get("/api/v1/stats/concentration?fy=2023-24")).json()) as {
+      fy: string;
+      totalPence: string;
+      hhi: number;
+      top: Array<{ id: string; name: string; valuePence: string; share: number }>;
+    };
+    expect(api.fy).toBe("2023-24");
+    expect(api.top.length).toBe(10);
+    const rows = await tableRows(page, "concentration-top");
+    expect(rows.map((r) => r.x)).toEqual(api.top.map((t) => t.name));
+    rows.forEach((r, i) => {
+      expect(r.cells.value).toBe(formatPounds(BigInt(api.top[i]!.valuePence)));
+      expect(r.cells.share).toBe(`${(api.top[i]!.share * 100).toFixed(1)}%`);
+    });
+    await expect(page.getByTestId("hhi")).toHaveText(api.hhi.toLocaleString("en-GB", { maximumFractionDigits: 1 }));
+    await page.getByTestId("chart-concentration-top").locator("svg a[data-chart-link]").first().click();
+    await expect(page).toHaveURL(new RegExp(`/contracts\\?supplier=${api.top[0]!.id}&fy=2023-24$`));
+
+    await page.goto("/dashboards/concentration?by=group&view=annualised");
+    await expect(page.getByTestId("chart-concentration-top").locator("svg.recharts-surface")).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test("buyers: list, profile with its trends, and contract list", async ({ page }) => {
+    await page.goto("/buyers");
+    await expect(page.getByTestId("buyers").locator("tbody tr").first()).toBeVisible();
+    await expectAccessible(page);
+    await page.getByTestId("buyers").locator("tbody tr a").first().click();
+    await expect(page).toHaveURL(/\/buyers\/\d+$/);
+    await expect(page.getByTestId("chart-buyer-spend-by-year").locator("svg.recharts-surface")).toBeVisible();
+    await expect(page.getByTestId("recent-contracts").locator("tbody tr").first()).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test("suppliers: list, profile with its trend, buyers and contract list", async ({ page }) => {
+    await page.goto("/suppliers");
+    await expect(page.getByTestId("suppliers").locator("tbody tr").first()).toBeVisible();
+    await expectAccessible(page);
+    await page.getByTestId("suppliers").locator("tbody tr a").first().click();
+    await expect(page).toHaveURL(/\/suppliers\/\d+$/);
+    await expect(page.getByTestId("chart-supplier-value-by-year").locator("svg.recharts-surface")).toBeVisible();
+    await expect(page.getByTestId("supplier-buyers").locator("tbody tr").first()).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test("methodology lists the definitions, the settings in force, the red-flag rules and the sector rule", async ({ page }) => {
+    await page.goto("/methodology");
+    await expect(page.getByRole("heading", { name: "SME share and target" })).toBeVisible();
+    await expect(page.getByTestId("settings")).toContainText("33%");
+    await expect(page.getByTestId("settings")).toContainText("2017-18 to 2022-23");
+    await expect(page.getByTestId("flag-rules")).toContainText("Single bid");
+    await expect(page.getByTestId("flag-rules")).toContainText("25");
+    await expect(page.getByTestId("sector-rule")).toContainText("Policing");
+    await expectAccessible(page);
+  });
+
+  test("bad input: a 400 naming the parameter, as a page and as problem+json", async ({ page, request }) => {
+    let res = await page.goto("/dashboards/sme?from=2024");
+    expect(res?.status()).toBe(400);
+    await expect(page.locator("main")).toContainText("from");
+    await expectAccessible(page);
+    res = await page.goto("/dashboards/consultancy?from=2024-25&to=2020-21");
+    expect(res?.status()).toBe(400);
+    await expect(page.locator("main")).toContainText("must not be after");
+    res = await page.goto("/dashboards/concentration?buyer=99999999");
+    expect(res?.status()).toBe(400);
+    await expect(page.locator("main")).toContainText("buyer");
+    const api = await request.get("/api/v1/stats/sme-share?to=2024-2025");
+    expect(api.status()).toBe(400);
+    expect(api.headers()["content-type"]).toContain("application/problem+json");
+    const body = (await api.json()) as { errors: Array<{ param: string }> };
+    expect(body.errors.map((e) => e.param)).toEqual(["to"]);
+  });
+
+  test("a buyer with nothing in range shows an empty state, not a chart of zeros", async ({ page }) => {
+    await page.goto("/buyers");
+    const href = (await page.getByTestId("buyers").locator("tbody tr a").first().getAttribute("href"))!;
+    const id = href.split("/").pop()!;
+    for (const path of ["/dashboards/sme", "/dashboards/consultancy", "/dashboards/concentration"]) {
+      await page.goto(`${path}?buyer=${id}&from=2010-11&to=2011-12`);
+      await expect(page.getByTestId("empty-state")).toBeVisible();
+      expect(await page.locator("svg.recharts-surface").count()).toBe(0);
+    }
+    await page.goto(`/buyers/${id}?from=2010-11&to=2011-12`);
+    await expect(page.getByTestId("empty-state")).toBeVisible();
+    await expectAccessible(page);
+  });
+});
