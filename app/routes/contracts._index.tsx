@@ -55,6 +55,7 @@ export default function Contracts() {
             {f.buyer ? <input type="hidden" name="buyer" value={f.buyer} /> : null}
             <SelectField id="buyerType" label="Buyer type" value={f.buyerType} options={BUYER_TYPES.map((t) => [t, BUYER_TYPE_LABELS[t]])} />
             {f.supplier ? <input type="hidden" name="supplier" value={f.supplier} /> : null}
+            {f.activeFy ? <input type="hidden" name="activeFy" value={f.activeFy} /> : null}
             <SelectField id="scale" label="Supplier size" value={f.scale} options={Object.entries(SCALE_FILTERS)} />
             <SelectField id="cpv" label="Category (CPV)" value={f.cpv} options={CPV_CATEGORIES.map(([c, l]) => [c, `${c} ${l}`])} />
             <SelectField id="consultancy" label="Consultancy" value={f.consultancy} options={[["yes", "Consultancy"], ["no", "Not consultancy"]]} />
@@ -83,6 +84,24 @@ export default function Contracts() {
           <p className="app-results-count" role="status" data-testid="result-count">
             {countText}
           </p>
+          {d.total && d.total.contracts > 0 ? (
+            <p className="govuk-body" data-testid="result-total" data-pence={(f.supplier || f.scale ? d.total.attributedPence : d.total.valuePence).toString()}>
+              {f.activeFy ? `Value in ${f.activeFy} (annualised): ` : f.supplier || f.scale ? "Value to the suppliers named: " : "Total value: "}
+              <strong>{formatPounds(f.supplier || f.scale ? d.total.attributedPence : d.total.valuePence)}</strong>
+              {f.supplier || f.scale ? ` of ${formatPounds(d.total.valuePence)}` : ""}
+              {d.total.nonGbpContracts > 0
+                ? ` (${formatCount(d.total.nonGbpContracts)} ${d.total.nonGbpContracts === 1 ? "contract" : "contracts"} in other currencies not included)`
+                : ""}
+            </p>
+          ) : null}
+          {f.activeFy ? (
+            <p className="govuk-body">
+              Contracts whose period includes financial year <strong>{f.activeFy}</strong>{" "}
+              <Link className="govuk-link" to={`/contracts${filtersToQuery({ ...f, activeFy: undefined, cursor: undefined })}`}>
+                Remove<span className="govuk-visually-hidden"> financial-year filter</span>
+              </Link>
+            </p>
+          ) : null}
           {d.buyer ? (
             <p className="govuk-body">
               Buyer: <strong>{d.buyer.name}</strong>{" "}

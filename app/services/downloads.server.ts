@@ -70,6 +70,7 @@ export function viewTitle(f: RegisterFilters, names: { buyer?: string | null; su
     f.status ? statusLabel(f.status).toLowerCase() : null,
     f.method ? (METHOD_LABELS as Record<string, string>)[f.method]?.toLowerCase() : null,
     f.fy ? f.fy : null,
+    f.activeFy ? `active in ${f.activeFy}` : null,
     f.from ? `from ${f.from}` : null,
     f.to ? `to ${f.to}` : null,
     f.minValue !== undefined ? `from ${formatPounds(f.minValue)}` : null,

@@ -143,6 +143,10 @@ const REGISTER_PARAM_DOCS: Record<string, ParamDoc> = {
   minValue: { description: "Minimum current value, in pounds (e.g. 250000 or 1234.50)." },
   maxValue: { description: "Maximum current value, in pounds." },
   fy: { description: 'Financial year of the award, e.g. "2024-25".', pattern: FY_PATTERN },
+  activeFy: {
+    description: 'Contracts whose contract period includes this financial year (the annualised view), e.g. "2024-25".',
+    pattern: FY_PATTERN,
+  },
   from: { description: "Sort date on or after this day (YYYY-MM-DD)." },
   to: { description: "Sort date on or before this day (YYYY-MM-DD)." },
   flag: { description: "Contracts raising this red flag (see /watch).", enum: FLAG_CODES },

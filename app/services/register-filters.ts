@@ -63,6 +63,8 @@ export const RegisterFiltersSchema = z
     minValue: pounds.optional(),
     maxValue: pounds.optional(),
     fy: fy.optional(),
+    /** Annualised dashboards' click-through: contracts that contribute to this financial year. */
+    activeFy: fy.optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
     flag: listOf(FLAG_CODES, "red-flag code").optional(),

@@ -13,6 +13,7 @@ import {
   getOrganisation,
   searchRegister,
 } from "../../db/queries/register";
+import { sumRegisterValue } from "../../db/queries/stats";
 import { parseFyLabel } from "../domain/metrics/fy";
 import type { ParamError } from "../lib/params";
 import { type RegisterFilters, effectiveSort, parseRegisterFilters } from "./register-filters";
@@ -40,6 +41,7 @@ export function toQuery(f: RegisterFilters, now: Date): RegisterQuery {
     minValue: f.minValue,
     maxValue: f.maxValue,
     fy: f.fy ? (parseFyLabel(f.fy) ?? undefined) : undefined,
+    activeFy: f.activeFy ? (parseFyLabel(f.activeFy) ?? undefined) : undefined,
     from: f.from,
     to: f.to,
     flag: f.flag,
@@ -73,7 +75,11 @@ export async function searchContracts(db: DB, sp: URLSearchParams, now: Date, li
   const q = toQuery(filters, now);
   const sort = effectiveSort(filters);
   const [page, count] = await Promise.all([searchRegister(db, q, sort, limit, cursor), countRegister(db, q)]);
+  // The total of a view, when the count is exact: the same spend lines the
+  // dashboards sum, so a chart's bar and the register view behind it agree.
+  const total = count.capped ? null : await sumRegisterValue(db, q);
   return {
+    total,
     filters,
     sort,
     buyer,

@@ -3,6 +3,7 @@
  * and one contracting process with its releases.
  */
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
+import { londonLocalToUtcMs } from "../../app/domain/ocds/dates";
 import type { Database } from "../schema";
 import type { Executor } from "./util";
 
@@ -23,6 +24,12 @@ export interface RegisterQuery {
   maxValue?: bigint | undefined;
   /** Financial year start year. */
   fy?: number | undefined;
+  /**
+   * Financial year start year: the process contributes to that year in the
+   * annualised view (its contract period overlaps it).
+   */
+  activeFy?: number | undefined;
+  /** Dates as YYYY-MM-DD, whole London days. */
   from?: string | undefined;
   to?: string | undefined;
   flag?: string | undefined;
@@ -79,10 +86,22 @@ export function applyFilters<O>(qb: SelectQueryBuilder<Database, "processes", O>
   if (f.minValue !== undefined) b = b.where("current_value_pence", ">=", f.minValue);
   if (f.maxValue !== undefined) b = b.where("current_value_pence", "<=", f.maxValue);
   if (f.fy !== undefined) b = b.where("award_fy", "=", f.fy);
-  if (f.from) b = b.where("sort_date", ">=", new Date(`${f.from}T00:00:00Z`));
-  if (f.to) b = b.where("sort_date", "<", new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000));
+  if (f.activeFy !== undefined) b = b.where(contributesToFy(f.activeFy));
+  if (f.from) b = b.where("sort_date", ">=", londonDayStart(f.from));
+  if (f.to) b = b.where("sort_date", "<", londonDayStart(f.to, 1));
   if (f.flag) b = b.where(sql<boolean>`exists (select 1 from flags where flags.ocid = processes.ocid and flags.code = ${f.flag} and flags.status = 'flagged')`);
   return b;
+}
+
+/** The process contributes to financial year `fy` in the annualised view. */
+export function contributesToFy(fy: number) {
+  return sql<boolean>`exists (select 1 from spend_annual a where a.ocid = processes.ocid and a.fy = ${fy})`;
+}
+
+/** Midnight in London at the start of the day `iso` (YYYY-MM-DD) plus `addDays`, as an instant. */
+function londonDayStart(iso: string, addDays = 0): Date {
+  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
+  return new Date(londonLocalToUtcMs(y, m, d + addDays));
 }
 
 function openAt(eb: ExpressionBuilder<Database, "processes">, now: Date) {

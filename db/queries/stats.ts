@@ -671,14 +671,11 @@ export async function concentrationByYear(
 // ---------------------------------------------------------------------------
 // Click-through totals: the register view behind a bar
 
-export interface RegisterValueQuery extends RegisterQuery {
-  /**
-   * Annualised views: the contracts that contribute to this financial year
-   * (start year), valued at their part in that year. Without it, contracts
-   * are valued at their current value.
-   */
-  activeFy?: number | undefined;
-}
+/**
+ * The register's filters; with `activeFy` (annualised views) contracts are
+ * valued at their part in that financial year, otherwise at their current value.
+ */
+export type RegisterValueQuery = RegisterQuery;
 
 export interface RegisterValue {
   /** GBP contracts matching (with a supplier; including those with no value). */
@@ -729,11 +726,6 @@ export async function sumRegisterValue(db: Executor, q: RegisterValueQuery): Pro
     valuePence: big(x.value_pence),
     attributedPence: big(x.attributed),
   };
-}
-
-/** SQL condition for a register filter `activeFy`: the process contributes to that year in the annualised view. */
-export function contributesToFy(fy: number) {
-  return sql<boolean>`exists (select 1 from spend_annual a where a.ocid = processes.ocid and a.fy = ${fy})`;
 }
 
 // ---------------------------------------------------------------------------

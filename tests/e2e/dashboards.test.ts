@@ -154,6 +154,20 @@ test.describe("dashboards", () => {
     const { total, rows: listed } = await registerTotal(page);
     expect(listed).toBeGreaterThanOrEqual(bar.contracts);
     expect(total).toBe(BigInt(bar.spendPence));
+    // The register states the same total itself.
+    await page.goto(url.pathname + url.search);
+    await expect(page.getByTestId("result-total")).toHaveAttribute("data-pence", bar.spendPence);
+
+    // Annualised view (the default): a bar leads to the contracts active in that year, valued at their part in it.
+    await page.goto(`/dashboards/consultancy?buyer=${buyer}`);
+    const annualApi = (await (await request.get(`/api/v1/stats/consultancy?buyer=${buyer}`)).json()) as typeof api;
+    const annualBar = annualApi.years.filter((y) => y.contracts > 0).reduce((a, b) => (b.contracts > a.contracts ? b : a));
+    await page.getByTestId("chart-consultancy-by-year").locator(`svg a[data-chart-link="spend"][data-x="${annualBar.fy}"]`).click();
+    await expect(page).toHaveURL(/\/contracts\?/);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ buyer, consultancy: "yes", activeFy: annualBar.fy });
+    await expect(page.getByTestId("result-total")).toHaveAttribute("data-pence", annualBar.spendPence);
+    await expect(page.getByTestId("result-total")).toContainText(`Value in ${annualBar.fy} (annualised)`);
+    await expectAccessible(page);
   });
 
   test("concentration: top-10 table equals the API, HHI by year is drawn, a bar opens the supplier's contracts", async ({ page, request }) => {
