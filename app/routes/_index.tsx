@@ -67,6 +67,31 @@ export default function Index() {
           </Link>
         </li>
         <li>
+          <Link className="govuk-link" to="/dashboards/suppliers">
+            Where the money goes: UK and overseas suppliers
+          </Link>
+        </li>
+        <li>
+          <Link className="govuk-link" to="/dashboards/cooperatives">
+            Co-operatives, mutuals and VCSEs
+          </Link>
+        </li>
+        <li>
+          <Link className="govuk-link" to="/dashboards/regions">
+            SME share by region
+          </Link>
+        </li>
+        <li>
+          <Link className="govuk-link" to="/dashboards/missions">
+            Spending by government mission
+          </Link>
+        </li>
+        <li>
+          <Link className="govuk-link" to="/sensitive">
+            Technology bought for sensitive sectors: schools, health, policing, justice, immigration and welfare
+          </Link>
+        </li>
+        <li>
           <Link className="govuk-link" to="/buyers">
             Buyers
           </Link>{" "}

@@ -3,6 +3,7 @@ import { chartCsv } from "../components/charts/csv";
 import { problemResponse } from "../lib/http.server";
 import { BadRequest } from "../services/register.server";
 import { chartById } from "../services/stats.server";
+import { policyChartById } from "../services/stats-policy.server";
 
 /**
  * GET /charts/<chart id>.csv?<the page's filters>: exactly the numbers the
@@ -12,7 +13,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = params.chart ?? "";
   if (!/^[a-z0-9-]{1,60}$/.test(id)) throw new Response("No such chart", { status: 404 });
   try {
-    const chart = await chartById(context.readDb, id, new URL(request.url).searchParams, context.now());
+    const sp = new URL(request.url).searchParams;
+    const chart = (await policyChartById(context.readDb, id, sp)) ?? (await chartById(context.readDb, id, sp, context.now()));
     if (!chart) throw new Response("No such chart", { status: 404 });
     return new Response(chartCsv(chart), {
       headers: {

@@ -4,7 +4,8 @@ import { SelectField, TextField } from "../components/fields";
 import { Pagination } from "../components/Pagination";
 import { fyLabel, fyOf } from "../domain/metrics/fy";
 import { formatPounds } from "../domain/money";
-import { BUYER_TYPES, ITL1_REGIONS, MISSIONS, REGISTER_STATUSES, SENSITIVE_SECTORS } from "../domain/types";
+import { ORG_TYPE_LABELS } from "../domain/metrics/policy";
+import { BUYER_TYPES, ITL1_REGIONS, MISSIONS, ORG_TYPES, REGISTER_STATUSES, SENSITIVE_SECTORS } from "../domain/types";
 import {
   BUYER_TYPE_LABELS,
   CPV_CATEGORIES,
@@ -14,7 +15,7 @@ import {
   formatDate,
   statusLabel,
 } from "../lib/format";
-import { SCALE_FILTERS, SORTS, filtersToQuery } from "../services/register-filters";
+import { SCALE_FILTERS, SORTS, SUPPLIER_COUNTRIES, SUPPLIER_REGIONS, filtersToQuery } from "../services/register-filters";
 import { BadRequest, badRequestResponse, searchContracts } from "../services/register.server";
 
 export const meta: MetaFunction = () => [{ title: "Contracts – Public Tech Procurement Register" }];
@@ -41,6 +42,7 @@ export default function Contracts() {
   const countText = d.count.capped
     ? `More than ${formatCount(d.count.count)} contracts`
     : `${formatCount(d.count.count)} ${d.count.count === 1 ? "contract" : "contracts"}`;
+  const hasSupplierFilter = Boolean(f.supplier || f.scale || f.supplierCountry || f.orgType || f.supplierRegion);
   const minPounds = f.minValue !== undefined ? (Number(f.minValue) / 100).toString() : undefined;
   const maxPounds = f.maxValue !== undefined ? (Number(f.maxValue) / 100).toString() : undefined;
   return (
@@ -57,6 +59,9 @@ export default function Contracts() {
             {f.supplier ? <input type="hidden" name="supplier" value={f.supplier} /> : null}
             {f.activeFy ? <input type="hidden" name="activeFy" value={f.activeFy} /> : null}
             <SelectField id="scale" label="Supplier size" value={f.scale} options={Object.entries(SCALE_FILTERS)} />
+            <SelectField id="supplierCountry" label="Supplier's country" value={f.supplierCountry} options={Object.entries(SUPPLIER_COUNTRIES)} />
+            <SelectField id="orgType" label="Supplier type" value={f.orgType} options={ORG_TYPES.map((t) => [t, ORG_TYPE_LABELS[t]])} />
+            <SelectField id="supplierRegion" label="Supplier's region" value={f.supplierRegion} options={Object.entries(SUPPLIER_REGIONS)} />
             <SelectField id="cpv" label="Category (CPV)" value={f.cpv} options={CPV_CATEGORIES.map(([c, l]) => [c, `${c} ${l}`])} />
             <SelectField id="consultancy" label="Consultancy" value={f.consultancy} options={[["yes", "Consultancy"], ["no", "Not consultancy"]]} />
             <SelectField id="status" label="Status" value={f.status} options={REGISTER_STATUSES.map((s) => [s, statusLabel(s)])} />
@@ -85,10 +90,10 @@ export default function Contracts() {
             {countText}
           </p>
           {d.total && d.total.contracts > 0 ? (
-            <p className="govuk-body" data-testid="result-total" data-pence={(f.supplier || f.scale ? d.total.attributedPence : d.total.valuePence).toString()}>
-              {f.activeFy ? `Value in ${f.activeFy} (annualised): ` : f.supplier || f.scale ? "Value to the suppliers named: " : "Total value: "}
-              <strong>{formatPounds(f.supplier || f.scale ? d.total.attributedPence : d.total.valuePence)}</strong>
-              {f.supplier || f.scale ? ` of ${formatPounds(d.total.valuePence)}` : ""}
+            <p className="govuk-body" data-testid="result-total" data-pence={(hasSupplierFilter ? d.total.attributedPence : d.total.valuePence).toString()}>
+              {f.activeFy ? `Value in ${f.activeFy} (annualised): ` : hasSupplierFilter ? "Value to the suppliers selected: " : "Total value: "}
+              <strong>{formatPounds(hasSupplierFilter ? d.total.attributedPence : d.total.valuePence)}</strong>
+              {hasSupplierFilter ? ` of ${formatPounds(d.total.valuePence)}` : ""}
               {d.total.nonGbpContracts > 0
                 ? ` (${formatCount(d.total.nonGbpContracts)} ${d.total.nonGbpContracts === 1 ? "contract" : "contracts"} in other currencies not included)`
                 : ""}

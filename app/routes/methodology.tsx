@@ -7,7 +7,9 @@ import { CPV_PREFIX_LABELS } from "../domain/metrics/consultancy";
 import { metricDefinitions, percent } from "../domain/metrics/definitions";
 import { fyLabel } from "../domain/metrics/fy";
 import { spendLinesDefinition } from "../domain/metrics/spend-lines";
-import { DEFAULT_SECTOR_BY_BUYER_TYPE } from "../domain/sectors";
+import { DEFAULT_POLICY_CONFIG, policyDefinitions } from "../domain/metrics/policy";
+import { DEFAULT_SECTOR_BY_BUYER_TYPE, DEFAULT_SECTOR_BY_CPV } from "../domain/sectors";
+import { TRANSPARENCY_DOCUMENT_TYPES, TRANSPARENCY_KIND_LABELS } from "../domain/sensitive";
 import { BUYER_TYPE_LABELS } from "../lib/format";
 import { SENSITIVE_SECTORS, type BuyerType, type SensitiveSector } from "../domain/types";
 
@@ -18,7 +20,7 @@ export async function loader(_args: LoaderFunctionArgs) {
   const config = DEFAULT_METRICS_CONFIG;
   const definitions = metricDefinitions(config);
   const spend = spendLinesDefinition();
-  const sections = [...definitions.slice(0, 2), spend, ...definitions.slice(2)];
+  const sections = [...definitions.slice(0, 2), spend, ...definitions.slice(2), ...policyDefinitions(DEFAULT_POLICY_CONFIG)];
   return {
     sections,
     settings: [
@@ -31,10 +33,18 @@ export async function loader(_args: LoaderFunctionArgs) {
       ["Pledge target year", fyLabel(config.pledge.targetFy)],
       ["Concentration: top N", String(config.concentrationTopN)],
       ["Highly concentrated above (HHI)", HHI_HIGHLY_CONCENTRATED_ABOVE.toLocaleString("en-GB")],
+      ["Countries counted as UK-registered", DEFAULT_POLICY_CONFIG.ukCountryCodes.join(", ")],
+      ["Cloud CPV prefixes", DEFAULT_POLICY_CONFIG.cpvFamilies.cloud.prefixes.join(", ")],
+      ["Software CPV prefixes", DEFAULT_POLICY_CONFIG.cpvFamilies.software.prefixes.join(", ")],
+      ["Co-operative target: types counted", DEFAULT_POLICY_CONFIG.socialEconomy.types.join(", ")],
+      ["Co-operative target: baseline year", fyLabel(DEFAULT_POLICY_CONFIG.socialEconomy.baselineFy)],
+      ["Co-operative target: multiple of the baseline share", String(DEFAULT_POLICY_CONFIG.socialEconomy.multiplier)],
     ] as Array<[string, string]>,
     prefixes: config.consultancy.prefixes.map((p) => [p, CPV_PREFIX_LABELS[p] ?? ""] as [string, string]),
     rules: describeAllRules(DEFAULT_FLAG_CONFIG),
     disclaimer: FLAG_DISCLAIMER,
+    sectorCpv: DEFAULT_SECTOR_BY_CPV.map((r) => [r.prefix, r.label, SENSITIVE_SECTORS[r.sector]] as [string, string, string]),
+    transparencyTypes: Object.entries(TRANSPARENCY_DOCUMENT_TYPES).map(([t, k]) => [t, TRANSPARENCY_KIND_LABELS[k]] as [string, string]),
     sectors: Object.entries(DEFAULT_SECTOR_BY_BUYER_TYPE).map(
       ([type, sector]) => [BUYER_TYPE_LABELS[type as BuyerType], SENSITIVE_SECTORS[sector as SensitiveSector]] as [string, string],
     ),
@@ -184,6 +194,68 @@ export default function Methodology() {
                 <tr key={type} className="govuk-table__row">
                   <td className="govuk-table__cell">{type}</td>
                   <td className="govuk-table__cell">{sector}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="govuk-body">
+            When neither the publisher nor the type of buyer gives a sector, the contract's CPV codes may: the first code (the main code first) that
+            starts with one of these prefixes decides, the longest prefix winning. Generic technology (cloud, networks, office software, training)
+            implies no sector, and immigration has no CPV code of its own, so only a publisher's tag puts a contract there. The CPV rule is this
+            register's own proxy, and configuration.
+          </p>
+          <table className="govuk-table app-table--compact" data-testid="sector-cpv-rule">
+            <caption className="govuk-table__caption govuk-table__caption--s">Sector implied by a CPV code</caption>
+            <thead className="govuk-table__head">
+              <tr className="govuk-table__row">
+                <th scope="col" className="govuk-table__header">
+                  CPV prefix
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  Covers
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  Sensitive sector
+                </th>
+              </tr>
+            </thead>
+            <tbody className="govuk-table__body">
+              {d.sectorCpv.map(([prefix, label, sector]) => (
+                <tr key={prefix} className="govuk-table__row">
+                  <td className="govuk-table__cell">{prefix}</td>
+                  <td className="govuk-table__cell">{label}</td>
+                  <td className="govuk-table__cell">{sector}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="govuk-body">
+            The <Link className="govuk-link" to="/sensitive">sensitive-sector technology register</Link> lists every such contract and says whether
+            the buyer published a data protection impact assessment or an algorithmic transparency record: a document of one of these OCDS{" "}
+            <code>documentType</code> values (matched exactly) attached to any release of the contract — planning, tender, award or contract. The OCDS
+            codelist has no code for either, so publishers use extension codes. Its value is the current value (after amendments) in pounds sterling;
+            contracts not yet awarded, or in other currencies, are counted but add no value, and its coverage line says how many contracts and how
+            much value have no CPV code or no known supplier.
+          </p>
+          <table className="govuk-table app-table--compact" data-testid="transparency-document-types">
+            <caption className="govuk-table__caption govuk-table__caption--s">Document types that count as a transparency document</caption>
+            <thead className="govuk-table__head">
+              <tr className="govuk-table__row">
+                <th scope="col" className="govuk-table__header">
+                  documentType
+                </th>
+                <th scope="col" className="govuk-table__header">
+                  Counts as
+                </th>
+              </tr>
+            </thead>
+            <tbody className="govuk-table__body">
+              {d.transparencyTypes.map(([type, kind]) => (
+                <tr key={type} className="govuk-table__row">
+                  <td className="govuk-table__cell">
+                    <code>{type}</code>
+                  </td>
+                  <td className="govuk-table__cell">{kind}</td>
                 </tr>
               ))}
             </tbody>

@@ -11,7 +11,7 @@ import { atomFeed } from "../lib/atom.server";
 import { type CsvColumn, csvStream, poundsText } from "../lib/csv.server";
 import { formatPounds } from "../domain/money";
 import { BUYER_TYPE_LABELS, METHOD_LABELS, formatDate, statusLabel } from "../lib/format";
-import { type RegisterFilters, type Sort, SCALE_FILTERS, effectiveSort, filtersToQuery } from "./register-filters";
+import { type RegisterFilters, type Sort, SCALE_FILTERS, SUPPLIER_COUNTRIES, SUPPLIER_REGIONS, effectiveSort, filtersToQuery } from "./register-filters";
 import { resolveFilters, toQuery } from "./register.server";
 
 const CSV_PAGE = 1000;
@@ -71,6 +71,9 @@ export function viewTitle(f: RegisterFilters, names: { buyer?: string | null; su
     f.method ? (METHOD_LABELS as Record<string, string>)[f.method]?.toLowerCase() : null,
     f.fy ? f.fy : null,
     f.activeFy ? `active in ${f.activeFy}` : null,
+    f.supplierCountry ? `suppliers ${SUPPLIER_COUNTRIES[f.supplierCountry].toLowerCase()}` : null,
+    f.orgType ? `${f.orgType} suppliers` : null,
+    f.supplierRegion ? `suppliers in ${SUPPLIER_REGIONS[f.supplierRegion]}` : null,
     f.from ? `from ${f.from}` : null,
     f.to ? `to ${f.to}` : null,
     f.minValue !== undefined ? `from ${formatPounds(f.minValue)}` : null,

@@ -25,7 +25,7 @@ import { compileReleases } from "../domain/ocds/compile";
 import { mapCompiledRelease } from "../domain/ocds/map";
 import { normaliseName } from "../domain/ocds/text";
 import { organisationKey, normalisePostcode } from "../domain/organisations";
-import { sensitiveSectorOf } from "../domain/sectors";
+import { classifySensitiveSector } from "../domain/sectors";
 import type { BuyerType, ContractState, OcdsRelease, PartyInfo, Scale } from "../domain/types";
 
 export interface IngestOptions {
@@ -180,7 +180,7 @@ function buildWrite(
   const buyer = keys.buyerKey ? records.get(keys.buyerKey) : undefined;
   const cls = classifyConsultancy({ explicit: s.consultancyExplicit, cpvCodes: s.cpvCodes.map((c) => c.code) });
   const buyerType = (buyer?.buyer_type ?? s.buyer?.buyerType ?? null) as BuyerType | null;
-  const sector = sensitiveSectorOf(s.sensitiveSectorExplicit, buyerType);
+  const sector = classifySensitiveSector({ explicit: s.sensitiveSectorExplicit, buyerType, cpvCodes: s.cpvCodes.map((c) => c.code) });
   const awardSuppliers: ProcessWrite["awardSuppliers"] = [];
   const supplierIds: bigint[] = [];
   const supplierNames: string[] = [];

@@ -12,8 +12,12 @@
 import { z } from "zod";
 import { FLAG_CODES } from "../domain/flags/config";
 import { BUYER_TYPES, ITL1_REGIONS, MISSIONS, REGISTER_STATUSES, SENSITIVE_SECTORS } from "../domain/types";
-import { METHODS, RegisterFiltersSchema, SCALE_FILTERS, SORTS } from "./register-filters";
+import { METHODS, RegisterFiltersSchema, SCALE_FILTERS, SORTS, SUPPLIER_COUNTRIES, SUPPLIER_REGIONS } from "./register-filters";
 import { StatsParamsSchema } from "./stats.server";
+import { SENSITIVE_API_PARAMS, SensitiveFiltersSchema } from "./sensitive.server";
+import { PolicyParamsSchema } from "./stats-policy.server";
+import { COUNTRY_CLASSES, GROUP_COUNTRY_CLASSES } from "../domain/metrics/policy";
+import { ORG_TYPES } from "../domain/types";
 
 // ---------------------------------------------------------------------------
 // Response schemas
@@ -114,6 +118,106 @@ export const ConcentrationSchema = z.looseObject({
   top: z.array(z.looseObject({ id: z.string(), name: z.string(), valuePence: pence, share: z.number() })).describe("Top 10."),
 });
 
+// Policy dashboards (issue 8): awarded value, GBP only.
+const policySlice = z.looseObject({
+  valuePence: pence,
+  awards: z.number().int().describe("Supplier lines: each contract counted once for each supplier it names."),
+  share: z.number().nullable().describe("Of the total value of the year (or group), 0–1; null when that total is 0."),
+});
+const policyCommon = { view: z.literal("awarded"), from: fy.nullable(), to: fy.nullable(), buyerType: z.string().nullable(), cpv: z.string().nullable() };
+const byKeys = (keys: readonly string[]) => z.looseObject(Object.fromEntries(keys.map((k) => [k, policySlice])));
+const smeFigure = {
+  valuePence: pence,
+  smeValuePence: pence,
+  knownValuePence: pence,
+  unknownValuePence: pence,
+  share: z.number().nullable().describe("SME ÷ known scale, 0–1."),
+  coverage: z.number().nullable().describe("Known scale ÷ all value, 0–1."),
+  uncertain: z.boolean(),
+  awards: z.number().int(),
+};
+
+export const SupplierCountriesSchema = z.looseObject({
+  ...policyCommon,
+  country: z.enum(COUNTRY_CLASSES as unknown as [string, ...string[]]).describe("The class the top-groups tables rank."),
+  ukCountryCodes: z.array(z.string()),
+  total: z.looseObject({ valuePence: pence, awards: z.number().int() }),
+  years: z.array(z.looseObject({ fy, valuePence: pence, awards: z.number().int(), country: byKeys(COUNTRY_CLASSES), groupCountry: byKeys(GROUP_COUNTRY_CLASSES) })),
+  buyerTypes: z.array(z.looseObject({ buyerType: z.string().nullable(), valuePence: pence, country: byKeys(COUNTRY_CLASSES) })),
+  topGroups: z.looseObject({
+    cloud: z.looseObject({ prefixes: z.array(z.string()), rows: z.array(z.looseObject({ kind: z.enum(["group", "supplier"]), id: z.string(), name: z.string(), countryCode: z.string().nullable(), valuePence: pence, awards: z.number().int() })) }),
+    software: z.looseObject({ prefixes: z.array(z.string()), rows: z.array(z.looseObject({ kind: z.enum(["group", "supplier"]), id: z.string(), name: z.string(), countryCode: z.string().nullable(), valuePence: pence, awards: z.number().int() })) }),
+  }),
+  coverage: z.looseObject({ unknownCountryPence: pence, knownShare: z.number().nullable() }),
+});
+
+export const OrganisationTypesSchema = z.looseObject({
+  ...policyCommon,
+  target: z.looseObject({ types: z.array(z.string()), baselineFy: fy, multiplier: z.number(), baselineShare: z.number().nullable(), targetShare: z.number().nullable() }),
+  years: z.array(z.looseObject({ fy, valuePence: pence, awards: z.number().int(), types: byKeys(ORG_TYPES), targetTypesShare: z.number().nullable(), onTarget: z.boolean().nullable() })),
+  suppliers: z.looseObject({ type: z.string(), total: z.number().int(), rows: z.array(z.looseObject({ id: z.string(), name: z.string(), valuePence: pence, awards: z.number().int() })) }),
+  coverage: z.looseObject({ unknownTypePence: pence, knownShare: z.number().nullable() }),
+});
+
+export const RegionsStatsSchema = z.looseObject({
+  ...policyCommon,
+  region: z.string().nullable().describe("The buyers' region filter in force."),
+  supplierRegions: z.array(z.looseObject({ region: z.string().describe("ITL1 code, overseas or unknown."), label: z.string(), ...smeFigure })),
+  buyerRegions: z.array(z.looseObject({ region: z.string(), label: z.string(), ...smeFigure })),
+  coverage: z.looseObject({ totalPence: pence, supplierUnknownPence: pence, supplierOverseasPence: pence, buyerUnknownPence: pence, buyerOverseasPence: pence }),
+});
+
+export const MissionsStatsSchema = z.looseObject({
+  ...policyCommon,
+  mission: z.string().nullable(),
+  missions: z.array(z.looseObject({ mission: z.string(), label: z.string(), ...smeFigure })),
+  none: z.looseObject({ mission: z.literal("none"), ...smeFigure }),
+  total: z.looseObject({ mission: z.literal("all"), ...smeFigure }),
+  years: z.array(z.looseObject({ fy, valuePence: pence })),
+  coverage: z.looseObject({ totalPence: pence, untaggedPence: pence, taggedShare: z.number().nullable() }),
+});
+
+const sensitiveTotals = {
+  contracts: z.number().int(),
+  valuePence: pence.describe("Current value in pounds sterling (contracts in other currencies or with no value add nothing)."),
+  nonGbpContracts: z.number().int(),
+  noValueContracts: z.number().int().describe("Contracts with no current value (tenders not yet awarded, or none published)."),
+  noCpvContracts: z.number().int(),
+  noCpvValuePence: pence,
+  noSupplierContracts: z.number().int(),
+  noSupplierValuePence: pence,
+  withDataProtection: z.number().int().describe("Contracts with a data protection impact assessment attached."),
+  withAlgorithmicTransparency: z.number().int().describe("Contracts with an algorithmic transparency record attached."),
+  withTransparencyDocument: z.number().int().describe("Contracts with either."),
+  transparencyShare: z.number().nullable().describe("withTransparencyDocument ÷ contracts, 0–1; null with no contracts."),
+};
+
+export const SensitiveStatsSchema = z.looseObject({
+  filters: z.looseObject({}),
+  documentTypes: z.array(z.string()).describe("The OCDS documentType values that count as a transparency document."),
+  total: z.looseObject(sensitiveTotals),
+  sectors: z.array(
+    z.looseObject({
+      sector: z.enum(Object.keys(SENSITIVE_SECTORS) as [string, ...string[]]),
+      label: z.string(),
+      ...sensitiveTotals,
+      links: z.object({ html: z.string(), contracts: z.string() }),
+    }),
+  ),
+  buyers: z
+    .array(
+      z.looseObject({
+        id: z.string().nullable(),
+        name: z.string().nullable(),
+        buyerType: z.string().nullable(),
+        ...sensitiveTotals,
+        links: z.object({ html: z.string(), contracts: z.string().nullable() }),
+      }),
+    )
+    .describe("The 50 buyers with most value."),
+  buyersTotal: z.number().int(),
+});
+
 // ---------------------------------------------------------------------------
 // Parameters
 
@@ -150,8 +254,23 @@ const REGISTER_PARAM_DOCS: Record<string, ParamDoc> = {
   from: { description: "Sort date on or after this day (YYYY-MM-DD)." },
   to: { description: "Sort date on or before this day (YYYY-MM-DD)." },
   flag: { description: "Contracts raising this red flag (see /watch).", enum: FLAG_CODES },
+  supplierCountry: { description: "At least one supplier registered in the UK, overseas, or of unknown country (no country = unknown, never UK).", enum: Object.keys(SUPPLIER_COUNTRIES) },
+  orgType: { description: "At least one supplier of this organisation type.", enum: [...ORG_TYPES] },
+  supplierRegion: { description: "At least one supplier in this ITL1 region, overseas, or of unknown region.", enum: Object.keys(SUPPLIER_REGIONS) },
   sort: { description: "Order of the results; relevance needs q. Ties are broken by ocid, so pages are stable.", enum: Object.keys(SORTS) },
   cursor: { description: "Opaque position from a previous page's links.next; do not build it yourself." },
+};
+
+const POLICY_PARAM_DOCS: Record<string, ParamDoc> = {
+  from: { description: "First financial year of award, e.g. 2021-22.", pattern: FY_PATTERN },
+  to: { description: "Last financial year of award.", pattern: FY_PATTERN },
+  fy: { description: "One financial year (instead of from/to).", pattern: FY_PATTERN },
+  buyerType: { description: "Type of public body.", enum: BUYER_TYPES },
+  cpv: { description: "CPV code or prefix (2 to 8 digits) of the main classification." },
+  country: { description: "Country class the top cloud and software groups are ranked for (default overseas); unknown values are a 400.", enum: COUNTRY_CLASSES },
+  type: { description: "Organisation type whose suppliers are listed (default cooperative); unknown values are a 400.", enum: ORG_TYPES },
+  region: { description: "Only buyers in this ITL1 region (the register's region filter); unknown codes are a 400.", enum: Object.keys(ITL1_REGIONS) },
+  mission: { description: "The mission shown by year (default: tagged against untagged value); unknown codes are a 400.", enum: Object.keys(MISSIONS) },
 };
 
 const LIMIT_PARAM = {
@@ -175,6 +294,15 @@ const STATS_PARAM_DOCS: Record<string, ParamDoc> = {
   baselineTo: { description: "Last year of the pledge's baseline.", pattern: FY_PATTERN },
   targetFy: { description: "Year the halved spend is to be reached.", pattern: FY_PATTERN },
   refs: { description: "Reference lines (manifesto and Treasury figures) in charts.", enum: ["show", "hide"] },
+};
+
+const SENSITIVE_PARAM_DOCS: Record<string, ParamDoc> = {
+  sector: { description: "Sensitive sector.", enum: Object.keys(SENSITIVE_SECTORS) },
+  buyer: { description: "One buyer's id (from /api/v1/buyers)." },
+  buyerType: { description: "Type of public body.", enum: BUYER_TYPES },
+  cpv: { description: "CPV code or prefix (2 to 8 digits) of the main classification." },
+  fy: { description: 'Financial year of the award, e.g. "2024-25".', pattern: FY_PATTERN },
+  transparency: { description: "Only contracts with (yes) or without (no) a transparency document." },
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -308,6 +436,36 @@ export function openApiDocument(origin: string) {
         stats(["fy", "by", "view", "buyer"]),
         jsonContent(ref("Concentration")),
       ),
+      "/api/v1/stats/sensitive": get(
+        "Sensitive-sector technology contracts",
+        "Contracts in a sensitive sector (education, health, policing, justice, immigration, welfare) by sector and by buyer: count, value, coverage and how many have a data protection impact assessment or algorithmic transparency record attached. An unknown sector code is a 400 naming `sector`.",
+        queryParameters(SensitiveFiltersSchema, SENSITIVE_PARAM_DOCS, SENSITIVE_API_PARAMS),
+        jsonContent(ref("SensitiveStats")),
+      ),
+      "/api/v1/stats/supplier-countries": get(
+        "Where the money goes: suppliers' country of registration",
+        "Value and awards per year and buyer type by the supplier's country of registration (UK, overseas, unknown: no country is unknown, never UK) and by its parent group's country; the top groups in cloud and software CPV families. Awarded value.",
+        queryParameters(PolicyParamsSchema, POLICY_PARAM_DOCS, ["from", "to", "fy", "buyerType", "cpv", "country"]),
+        jsonContent(ref("SupplierCountries")),
+      ),
+      "/api/v1/stats/organisation-types": get(
+        "Co-operatives, mutuals and VCSEs",
+        "Share of value and awards per year by the supplier's organisation type, against the target (a multiple of the baseline year's co-operative share), and the suppliers of one type. Awarded value.",
+        queryParameters(PolicyParamsSchema, POLICY_PARAM_DOCS, ["from", "to", "fy", "buyerType", "cpv", "type"]),
+        jsonContent(ref("OrganisationTypes")),
+      ),
+      "/api/v1/stats/regions": get(
+        "SME share and value by region",
+        "SME share and value by the ITL1 region of the supplier and of the buyer (overseas and unknown shown apart). Awarded value.",
+        queryParameters(PolicyParamsSchema, POLICY_PARAM_DOCS, ["from", "to", "fy", "buyerType", "cpv", "region"]),
+        jsonContent(ref("RegionsStats")),
+      ),
+      "/api/v1/stats/missions": get(
+        "Value and SME share by government mission",
+        "Value and SME share per mission tag (a contract with two missions counts under each), contracts with none, the total, and by year. Awarded value.",
+        queryParameters(PolicyParamsSchema, POLICY_PARAM_DOCS, ["from", "to", "fy", "buyerType", "cpv", "mission"]),
+        jsonContent(ref("MissionsStats")),
+      ),
       "/api/v1/openapi.json": {
         get: { summary: "This document", responses: { "200": { description: "OK", content: jsonContent({ type: "object" }) } } },
       },
@@ -322,6 +480,11 @@ export function openApiDocument(origin: string) {
         SmeShare: component(SmeShareSchema),
         Consultancy: component(ConsultancySchema),
         Concentration: component(ConcentrationSchema),
+        SupplierCountries: component(SupplierCountriesSchema),
+        OrganisationTypes: component(OrganisationTypesSchema),
+        RegionsStats: component(RegionsStatsSchema),
+        MissionsStats: component(MissionsStatsSchema),
+        SensitiveStats: component(SensitiveStatsSchema),
         Problem: component(ProblemSchema),
       },
     },

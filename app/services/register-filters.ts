@@ -7,7 +7,7 @@ import { z } from "zod";
 import { FLAG_CODES } from "../domain/flags/config";
 import { parseFyLabel } from "../domain/metrics/fy";
 import { penceFromAmount } from "../domain/money";
-import { BUYER_TYPES, ITL1_REGIONS, MISSIONS, REGISTER_STATUSES, SENSITIVE_SECTORS } from "../domain/types";
+import { BUYER_TYPES, ITL1_REGIONS, MISSIONS, ORG_TYPES, REGISTER_STATUSES, SENSITIVE_SECTORS } from "../domain/types";
 import { type Parsed, parseParams, searchParamsObject } from "../lib/params";
 
 export const SORTS = {
@@ -20,6 +20,8 @@ export const SORTS = {
 export type Sort = keyof typeof SORTS;
 
 export const SCALE_FILTERS = { sme: "SME", large: "Large", unknown: "Unknown" } as const;
+export const SUPPLIER_COUNTRIES = { uk: "Registered in the UK", overseas: "Registered overseas", unknown: "Country unknown" } as const;
+export const SUPPLIER_REGIONS = { ...ITL1_REGIONS, overseas: "Overseas", unknown: "Unknown" } as const;
 export const METHODS = { open: "Open", selective: "Selective", limited: "Limited", direct: "Direct award" } as const;
 
 const enumOf = <T extends Record<string, unknown>>(obj: T, what: string) =>
@@ -68,6 +70,9 @@ export const RegisterFiltersSchema = z
     from: isoDate.optional(),
     to: isoDate.optional(),
     flag: listOf(FLAG_CODES, "red-flag code").optional(),
+    supplierCountry: enumOf(SUPPLIER_COUNTRIES, "supplier country").optional(),
+    orgType: listOf(ORG_TYPES, "organisation type").optional(),
+    supplierRegion: enumOf(SUPPLIER_REGIONS, "supplier region (ITL1 code such as TLI, overseas or unknown)").optional(),
     sort: enumOf(SORTS, "sort").optional(),
     cursor: z.string().max(400, "is too long").optional(),
   })

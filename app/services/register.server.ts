@@ -14,6 +14,7 @@ import {
   searchRegister,
 } from "../../db/queries/register";
 import { sumRegisterValue } from "../../db/queries/stats";
+import { DEFAULT_POLICY_CONFIG } from "../domain/metrics/policy";
 import { parseFyLabel } from "../domain/metrics/fy";
 import type { ParamError } from "../lib/params";
 import { type RegisterFilters, effectiveSort, parseRegisterFilters } from "./register-filters";
@@ -45,6 +46,10 @@ export function toQuery(f: RegisterFilters, now: Date): RegisterQuery {
     from: f.from,
     to: f.to,
     flag: f.flag,
+    supplierCountry: f.supplierCountry,
+    orgType: f.orgType,
+    supplierRegion: f.supplierRegion,
+    ukCountryCodes: DEFAULT_POLICY_CONFIG.ukCountryCodes,
     now,
   };
 }

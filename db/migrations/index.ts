@@ -5,6 +5,7 @@ import * as m0003 from "./0003_publishing";
 import * as m0004 from "./0004_flags";
 import * as m0005 from "./0005_import";
 import * as m0006 from "./0006_production";
+import * as m0007 from "./0007_sensitive";
 
 /** Every migration, in order. Never edit one that has shipped: add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "0004_flags": m0004,
   "0005_import": m0005,
   "0006_production": m0006,
+  "0007_sensitive": m0007,
 };

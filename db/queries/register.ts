@@ -33,6 +33,14 @@ export interface RegisterQuery {
   from?: string | undefined;
   to?: string | undefined;
   flag?: string | undefined;
+  /** At least one supplier registered in the UK, overseas, or of unknown country. */
+  supplierCountry?: "uk" | "overseas" | "unknown" | undefined;
+  /** At least one supplier of this organisation type. */
+  orgType?: string | undefined;
+  /** At least one supplier in this ITL1 region, or "overseas" / "unknown" (no region). */
+  supplierRegion?: string | undefined;
+  /** Country codes that count as UK-registered (policy configuration); default GB. */
+  ukCountryCodes?: readonly string[] | undefined;
   /** Compare "open" against this instant (tenders close on their deadline without a restart). */
   now: Date;
 }
@@ -89,8 +97,33 @@ export function applyFilters<O>(qb: SelectQueryBuilder<Database, "processes", O>
   if (f.activeFy !== undefined) b = b.where(contributesToFy(f.activeFy));
   if (f.from) b = b.where("sort_date", ">=", londonDayStart(f.from));
   if (f.to) b = b.where("sort_date", "<", londonDayStart(f.to, 1));
+  const supplier = supplierOrgConds(f);
+  if (supplier.length) {
+    b = b.where(sql<boolean>`exists (select 1 from organisations so where so.id = any(processes.supplier_ids) and ${sql.join(supplier, sql` and `)})`);
+  }
   if (f.flag) b = b.where(sql<boolean>`exists (select 1 from flags where flags.ocid = processes.ocid and flags.code = ${f.flag} and flags.status = 'flagged')`);
   return b;
+}
+
+/**
+ * Conditions on a supplier's organisation row (alias `so`) for the supplier
+ * filters; the spend queries reuse them per supplier line, so a view's
+ * attributed value is exactly the part that goes to the suppliers named.
+ */
+export function supplierOrgConds(f: Pick<RegisterQuery, "supplierCountry" | "orgType" | "supplierRegion" | "ukCountryCodes">) {
+  const uk = [...(f.ukCountryCodes ?? ["GB"])].map((c) => c.toUpperCase());
+  const known = sql`coalesce(so.country_code, '') <> ''`;
+  const isUk = sql`upper(so.country_code) = any(${uk}::text[])`;
+  const overseas = sql`(${known} and not ${isUk})`;
+  const out = [];
+  if (f.supplierCountry === "uk") out.push(isUk);
+  else if (f.supplierCountry === "overseas") out.push(overseas);
+  else if (f.supplierCountry === "unknown") out.push(sql`not ${known}`);
+  if (f.orgType) out.push(sql`so.org_type = ${f.orgType}`);
+  if (f.supplierRegion === "overseas") out.push(sql`(so.region is null and ${overseas})`);
+  else if (f.supplierRegion === "unknown") out.push(sql`(so.region is null and not ${overseas})`);
+  else if (f.supplierRegion) out.push(sql`so.region = ${f.supplierRegion}`);
+  return out;
 }
 
 /** The process contributes to financial year `fy` in the annualised view. */

@@ -9,7 +9,7 @@
  */
 import { type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { Database } from "../schema";
-import { applyFilters, type RegisterQuery } from "./register";
+import { applyFilters, type RegisterQuery, supplierOrgConds } from "./register";
 import type { Executor } from "./util";
 
 export type View = "awarded" | "annualised";
@@ -703,9 +703,13 @@ export async function sumRegisterValue(db: Executor, q: RegisterValueQuery): Pro
     db.selectFrom("processes").select("processes.ocid") as SelectQueryBuilder<Database, "processes", { ocid: string }>,
     q,
   );
+  const supplierOrg = supplierOrgConds(q);
   const lineConds = conds([
     q.supplier ? sql`l.supplier_id = ${BigInt(q.supplier).toString()}::bigint` : null,
     q.scale ? sql`l.scale_class = ${q.scale}` : null,
+    supplierOrg.length
+      ? sql`exists (select 1 from organisations so where so.id = l.supplier_id and ${sql.join(supplierOrg, sql` and `)})`
+      : null,
   ]);
   const source =
     q.activeFy !== undefined
