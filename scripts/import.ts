@@ -6,6 +6,12 @@
  * `links.next`). Prints a progress bar on a terminal and a summary at the end;
  * exits 1 when anything was rejected, 2 on a usage error, 3 when the import
  * stopped (e.g. the database went away). Rules: app/services/import.server.ts.
+ *
+ * SIGTERM (or Ctrl-C, SIGINT) stops at a batch boundary: the batch being
+ * committed finishes, nothing after it is written, the summary is printed with
+ * the command that resumes, the database is closed cleanly, and the exit code
+ * is 143 (SIGTERM) or 130 (SIGINT). A second signal exits at once (the batch
+ * in flight is then rolled back by the database, as after `kill -9`).
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -14,6 +20,7 @@ import { z } from "zod";
 import { openFromEnv } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { type ImportProgress, formatSummary, importSources } from "../app/services/import.server";
+import { checkDataDir, explainStorageError } from "../app/server/data-dir.server";
 
 const usage =
   "usage: npm run import -- <file|folder|URL> [...] [--report out.json] [--batch 1000] [--max-release-mb 10] [--max-pages N] [--verbose]";
@@ -87,6 +94,36 @@ function onProgress(p: ImportProgress) {
   }
 }
 
+// Stop at a batch boundary on SIGTERM/SIGINT (see the header).
+const stop = new AbortController();
+let stopSignal: NodeJS.Signals | null = null;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (stopSignal) {
+    console.error(`${signal} again: stopping now; the batch in flight is rolled back.`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  }
+  stopSignal = signal;
+  console.error(`${signal}: finishing the batch being committed, then stopping (send it again to stop at once).`);
+  stop.abort();
+};
+process.on("SIGTERM", onSignal);
+process.on("SIGINT", onSignal);
+const resumeCommand = `npm run import -- ${process.argv
+  .slice(2)
+  .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`))
+  .join(" ")}`;
+
+// PGlite: a data folder that cannot be written (read-only, permissions) is a clear error before anything is opened.
+const pgliteDir = process.env.DATABASE_URL ? null : process.env.DATA_DIR || ".data/pglite";
+if (pgliteDir) {
+  try {
+    checkDataDir(pgliteDir, 0);
+  } catch (e) {
+    console.error(`Import not started: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(3);
+  }
+}
+
 const h = await openFromEnv();
 let code = 0;
 try {
@@ -96,6 +133,7 @@ try {
     maxReleaseBytes: Math.round(args.data.maxReleaseMb * 1024 * 1024),
     maxPages: args.data.maxPages,
     overlap: h.kind === "postgres",
+    signal: stop.signal,
     onProgress,
     ...(values.verbose
       ? {
@@ -111,9 +149,19 @@ try {
     console.log(`Report written to ${values.report}`);
   }
   code = summary.rejected > 0 ? 1 : 0;
+  if (summary.interrupted) {
+    const n = (v: number) => v.toLocaleString("en-GB");
+    console.error(
+      `Import interrupted by ${stopSignal ?? "a signal"} at a batch boundary: ${n(summary.batches)} batch${summary.batches === 1 ? "" : "es"} committed ` +
+        `(${n(summary.imported)} releases imported, ${n(summary.unchanged)} unchanged); nothing read after the last committed batch was written.`,
+    );
+    console.error(`To resume, run the same import again (committed releases come back as unchanged):\n  ${resumeCommand}`);
+    code = stopSignal === "SIGINT" ? 130 : 143;
+  }
 } catch (e) {
   if (barStarted) bar?.stop();
-  console.error(`Import stopped: ${e instanceof Error ? e.message : String(e)}`);
+  const storage = pgliteDir ? explainStorageError(pgliteDir, e) : null;
+  console.error(`Import stopped: ${storage?.message ?? (e instanceof Error ? e.message : String(e))}`);
   console.error("Batches committed before the problem are kept; run the same import again to finish (committed releases come back as unchanged).");
   code = 3;
 } finally {

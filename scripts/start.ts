@@ -8,6 +8,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { openDatabase } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { parseEnv } from "../app/env.server";
+import { checkDataDir } from "../app/server/data-dir.server";
 import { createApp, listen } from "../app/server/http.server";
 import { createLogger } from "../app/server/logger.server";
 import { recordDbTime } from "../app/server/request-context.server";
@@ -28,6 +29,15 @@ buildIfNeeded();
 const libraryMode = process.env.NODE_ENV === "development" ? "development" : "production";
 process.env.NODE_ENV = libraryMode;
 const logger = createLogger(env.LOG_LEVEL);
+// PGlite: a data folder that cannot be written is a clear error naming DATA_DIR, before PGlite touches it.
+if (!env.DATABASE_URL) {
+  try {
+    checkDataDir(env.DATA_DIR);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
+}
 const handle = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onQuery: recordDbTime });
 const readHandle = env.DATABASE_READ_URL ? await openDatabase({ url: env.DATABASE_READ_URL, onQuery: recordDbTime }) : null;
 await migrateToLatest(handle.db);

@@ -4,13 +4,17 @@
  * - security headers, with a fresh CSP nonce per request for Remix's inline scripts;
  * - per-address rate limits (in the database) on the API and on sign-in; never on /healthz;
  * - body size limits, static assets, /healthz;
- * - Server-Timing: time spent in the database for each request.
+ * - Server-Timing: time spent in the database for each request;
+ * - bad input answered with clean 4xx before it reaches a route (see `remixHandler`):
+ *   methods fetch cannot represent (405), page forms that are not forms (415) or
+ *   that cannot be parsed (400), control characters in query parameters or in a
+ *   redirect target (400), undecodable paths (400); header values the app builds
+ *   from input are made safe before they are written.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Server } from "node:http";
+import http, { type Server } from "node:http";
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
-import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import { type AppLoadContext, type ServerBuild, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import express from "express";
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
@@ -186,26 +190,27 @@ export function createApp(opts: AppOptions) {
     env,
     now: opts.now ?? (() => new Date()),
   };
-  const remix = createRequestHandler({
-    build: opts.build,
-    mode: opts.mode ?? "production",
-    getLoadContext: (req, res): AppLoadContext => {
-      const ctx: RegisterContext = {
-        ...base,
-        nonce: res.locals.nonce as string,
-        requestId: res.locals.requestId as string,
-        clientIp: req.ip ?? "unknown",
-      };
-      return ctx as unknown as AppLoadContext;
-    },
+  const remix = remixHandler(opts.build, opts.mode ?? "production", env.MAX_BODY_BYTES, (req, res): AppLoadContext => {
+    const ctx: RegisterContext = {
+      ...base,
+      nonce: res.locals.nonce as string,
+      requestId: res.locals.requestId as string,
+      clientIp: req.ip ?? "unknown",
+    };
+    return ctx as unknown as AppLoadContext;
   });
-  app.all("*", (req, res, next) => {
-    Promise.resolve(remix(req, res, next)).catch(next);
-  });
+  app.all("*", remix);
 
   // Last resort: never a stack trace to the client.
   app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const requestId = res.locals.requestId as string;
+    // Errors Express and its middleware mark as the client's (e.g. a path that is not valid percent-encoding).
+    const clientStatus = clientErrorStatus(err);
+    if (clientStatus) {
+      log?.info({ requestId, path: req.path, status: clientStatus, err: err instanceof Error ? err.message : String(err) });
+      if (res.headersSent) return void res.end();
+      return void res.status(clientStatus).type("text/plain").send(`Bad request (request id ${requestId}).`);
+    }
     const down = isDatabaseDown(err);
     log?.error({ requestId, path: req.path, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) });
     if (res.headersSent) return void res.end();
@@ -221,13 +226,206 @@ export function createApp(opts: AppOptions) {
   return app;
 }
 
-export function listen(app: express.Express, port: number, host: string): Promise<Server> {
+export interface ListenOptions {
+  /** Slow clients: the request's headers must arrive within this (default 10 s), else 408 and the connection is closed. */
+  headersTimeoutMs?: number;
+  /** The whole request (headers and body) within this (default 30 s), else 408. */
+  requestTimeoutMs?: number;
+  /** Idle keep-alive connections are closed after this (default 5 s). */
+  keepAliveTimeoutMs?: number;
+}
+
+export function listen(app: express.Express, port: number, host: string, opts: ListenOptions = {}): Promise<Server> {
+  const headersTimeout = opts.headersTimeoutMs ?? 10_000;
+  const requestTimeout = Math.max(opts.requestTimeoutMs ?? 30_000, headersTimeout);
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, () => resolve(server));
-    // Slow clients: headers within 10 s, the whole request within 30 s.
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
-    server.keepAliveTimeout = 5_000;
-    server.on("error", reject);
+    // Node checks these timeouts every `connectionsCheckingInterval` (30 s by default):
+    // check often enough that a slow client is cut off close to its deadline.
+    const server = http.createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1_000, headersTimeout) }, app);
+    server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 5_000;
+    // CONNECT (proxy tunnels) is not served: 405, not a silently dropped connection.
+    server.on("connect", (_req, socket: import("node:stream").Duplex) => {
+      socket.end("HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    });
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server);
+    });
   });
+}
+
+/** A 4xx status carried by an error from Express or its middleware (URIError from decoding a path: 400). */
+function clientErrorStatus(err: unknown): number | null {
+  if (err instanceof URIError) return 400;
+  const e = err as { status?: unknown; statusCode?: unknown; expose?: unknown } | null;
+  const status = typeof e?.status === "number" ? e.status : typeof e?.statusCode === "number" ? e.statusCode : null;
+  return status !== null && status >= 400 && status < 500 ? status : null;
+}
+
+/** Methods the Fetch API (and so Remix) can carry; TRACE, CONNECT and the rest get 405. */
+const FETCH_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+/** C0 controls (tab allowed) and DEL: never part of a query parameter, never allowed into a header. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/**
+ * Parameters and form fields the app echoes into a response header (the
+ * sign-in redirect target, a Location): printable ASCII only. The app's own
+ * links percent-encode them; anything else is crafted, and would make the
+ * Fetch API throw inside the route.
+ */
+const HEADER_FIELDS = new Set(["redirectTo"]);
+const HEADER_SAFE = /^[\x20-\x7e]*$/;
+
+function badRequest(res: express.Response, status: number, message: string, headers: Record<string, string> = {}) {
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res
+    .status(status)
+    .type("text/plain")
+    .send(`${message} (request id ${res.locals.requestId as string}).`);
+}
+
+/** The request body, at most `limit` bytes (the declared length was checked earlier). */
+function readBody(req: express.Request, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * A header value as Node will write it: characters outside printable ASCII
+ * (which Node refuses with an exception) are percent-encoded, so a redirect to
+ * `/x?q=日本` still works and nothing from the input can end a header line.
+ */
+export function safeHeaderValue(value: string): string {
+  return /^[\t\x20-\x7e]*$/.test(value) ? value : value.replace(/[^\t\x20-\x7e]/gu, (c) => encodeURIComponent(c));
+}
+
+/**
+ * The Remix request handler (what @remix-run/express does, plus the checks of
+ * bad input described at the top of this file). Page forms are read here and
+ * handed to Remix whole, so a body that is not the form it claims to be is a
+ * 400, never an exception inside an action.
+ */
+function remixHandler(
+  build: ServerBuild,
+  mode: "production" | "development",
+  maxBody: number,
+  getLoadContext: (req: express.Request, res: express.Response) => AppLoadContext,
+): express.RequestHandler {
+  const handleRequest = createRequestHandler(build, mode);
+  return async (req, res, next) => {
+    try {
+      if (!FETCH_METHODS.has(req.method)) {
+        return badRequest(res, 405, `Method ${req.method} is not allowed`, { Allow: [...FETCH_METHODS].join(", ") });
+      }
+      const url = new URL(req.originalUrl, "http://localhost");
+      for (const [name, value] of url.searchParams) {
+        if (CONTROL.test(value) || CONTROL.test(name) || (HEADER_FIELDS.has(name) && !HEADER_SAFE.test(value))) {
+          return badRequest(res, 400, `Bad request: the parameter ${JSON.stringify(name.replace(CONTROL, "?").slice(0, 60))} holds control characters or, in a redirect target, characters outside printable ASCII`);
+        }
+      }
+      let body: Buffer | undefined;
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        const read = await readBody(req, maxBody);
+        if (read === null) return badRequest(res, 413, `Request body too large: the limit is ${maxBody} bytes`);
+        body = read;
+        const type = req.get("content-type") ?? "";
+        const api = req.path.startsWith("/api/");
+        if (!api && req.method !== "OPTIONS") {
+          if (!FORM_TYPES.test(type)) {
+            return badRequest(res, 415, "Unsupported media type: send the form as application/x-www-form-urlencoded or multipart/form-data");
+          }
+          let form: FormData;
+          try {
+            form = await new Request("http://localhost/", { method: "POST", headers: { "content-type": type }, body: new Uint8Array(body) }).formData();
+          } catch {
+            return badRequest(res, 400, "Bad request: the form could not be read (its body does not match its Content-Type)");
+          }
+          for (const f of HEADER_FIELDS) {
+            for (const v of form.getAll(f)) {
+              if (typeof v === "string" && !HEADER_SAFE.test(v)) return badRequest(res, 400, `Bad request: the field ${f} must be printable ASCII (a percent-encoded path)`);
+            }
+          }
+        }
+      }
+      const request = remixRequest(req, res, body);
+      const response = await handleRequest(request, getLoadContext(req, res));
+      res.statusMessage = response.statusText;
+      res.status(response.status);
+      const names = new Set<string>();
+      for (const [key, value] of response.headers.entries()) {
+        names.add(key);
+        res.append(key, safeHeaderValue(value));
+      }
+      if (response.body) await sendBody(response.body, res, names);
+      else res.end();
+    } catch (e) {
+      next(e);
+    }
+  };
+}
+
+/**
+ * Stream a body. A stream that fails before its first chunk (a download whose
+ * first query finds the database down) becomes an error page (503 or 500) in
+ * place of the route's headers; once bytes are out, a failure cuts the
+ * connection so a truncated download never looks complete.
+ */
+async function sendBody(body: ReadableStream<Uint8Array>, res: express.Response, routeHeaders: Set<string>): Promise<void> {
+  const reader = body.getReader();
+  let first: ReadableStreamReadResult<Uint8Array>;
+  try {
+    first = await reader.read();
+  } catch (e) {
+    for (const name of routeHeaders) res.removeHeader(name);
+    throw e;
+  }
+  if (first.done) return void res.end();
+  res.write(first.value);
+  const rest = new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  await writeReadableStreamToWritable(rest, res);
+}
+
+/** The Fetch Request Remix expects, as @remix-run/express builds it, with the body already read. */
+function remixRequest(req: express.Request, res: express.Response, body: Buffer | undefined): Request {
+  const [, forwardedPort] = req.get("X-Forwarded-Host")?.split(":") ?? [];
+  const [, hostPort] = req.get("host")?.split(":") ?? [];
+  const a = Number.parseInt(forwardedPort ?? "", 10);
+  const b = Number.parseInt(hostPort ?? "", 10);
+  const port = Number.isSafeInteger(a) ? a : Number.isSafeInteger(b) ? b : "";
+  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+  const headers = new Headers();
+  for (const [key, values] of Object.entries(req.headers)) {
+    if (values === undefined) continue;
+    for (const v of Array.isArray(values) ? values : [values]) headers.append(key, v);
+  }
+  let controller: AbortController | null = new AbortController();
+  const signal = controller.signal;
+  // Abort loaders and actions when the client goes before the answer is sent.
+  res.on("finish", () => {
+    controller = null;
+  });
+  res.on("close", () => controller?.abort());
+  return new Request(url.href, { method: req.method, headers, signal, ...(body !== undefined ? { body: new Uint8Array(body) } : {}) });
 }

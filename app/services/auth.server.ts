@@ -142,6 +142,8 @@ export async function getUser(request: Request, context: Ctx): Promise<CurrentUs
 /** A path on this site to return to after signing in; anything else (other hosts, `//x`) → fallback. */
 export function safeRedirect(to: unknown, fallback = "/publish"): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\") || to.length > 2000) return fallback;
+  // Printable ASCII only: a redirect target goes into the Location header.
+  if (!/^[\x21-\x7e]*$/.test(to)) return fallback;
   return to;
 }
 

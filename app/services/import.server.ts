@@ -75,6 +75,13 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** After each committed batch. */
   onBatch?: (b: { releases: number; imported: number; unchanged: number; rejected: number; batches: number }) => void;
+  /**
+   * Stop at the next batch boundary once aborted (SIGTERM in `npm run import`):
+   * the batch being committed finishes, releases read but not yet in a
+   * committed batch are left for the next run, and the summary says
+   * `interrupted: true`. Running the same import again finishes the job.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ImportProgress {
@@ -119,6 +126,8 @@ export interface ImportSummary {
   /** Rejections beyond maxRejectionsKept, counted but not listed. */
   rejectionsNotListed: number;
   runId: string | null;
+  /** Stopped early at a batch boundary because `signal` was aborted. */
+  interrupted?: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -287,9 +296,10 @@ const keyOf = (ocid: string, id: string) => `${ocid}\u0000${id}`;
 /** A database error that means "stop": the connection, not the data. */
 function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
-  if (typeof code === "string" && (code.startsWith("08") || code.startsWith("57P") || code === "53300")) return true;
+  // 53100 disk_full (and PGlite's own "No space left on device"): stop, do not reject release after release.
+  if (typeof code === "string" && (code.startsWith("08") || code.startsWith("57P") || code === "53300" || code === "53100")) return true;
   const msg = e instanceof Error ? e.message : String(e);
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect|PGlite is closed/i.test(msg);
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect|PGlite is closed|No space left on device|ENOSPC|could not extend file/i.test(msg);
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 300);
@@ -618,13 +628,27 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
 
   let failed = false;
   try {
-    for (const input of files) {
-      for await (const ev of readInput(input, readOpts)) await handle(ev);
+    let stopped = false;
+    reading: for (const input of files) {
+      for await (const ev of readInput(input, readOpts)) {
+        if (opts.signal?.aborted) {
+          stopped = true;
+          break reading;
+        }
+        await handle(ev);
+      }
     }
-    const rest = pending;
-    pending = [];
-    await dispatch(rest);
-    await settle();
+    if (stopped || opts.signal?.aborted) {
+      // A batch boundary: the batch being committed finishes; what was read after it is left for the next run.
+      pending = [];
+      await settle();
+      s.interrupted = true;
+    } else {
+      const rest = pending;
+      pending = [];
+      await dispatch(rest);
+      await settle();
+    }
     await flushRunCounts();
   } catch (e) {
     failed = true;
@@ -638,7 +662,7 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
       await finishImportRun(
         db,
         runId,
-        failed ? "failed" : "done",
+        failed || s.interrupted ? "failed" : "done",
         { releasesRead: s.releasesRead, imported: s.imported, unchanged: s.unchanged, rejected: s.rejected },
         report,
       ).catch(() => {});
