@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "../components/charts/ChartFigure";
-import { Headline, PolicyFilters } from "../components/charts/PolicyFilters";
+import { Headline, NoMatches, PolicyFilters } from "../components/charts/PolicyFilters";
 import { withSvg } from "../components/charts/render.server";
 import { SelectField } from "../components/fields";
 import { percent } from "../domain/metrics/definitions";
@@ -64,15 +64,7 @@ export default function CooperativesDashboard() {
         />
       </PolicyFilters>
       {t.totalPence === 0n && t.awards === 0 ? (
-        <div className="govuk-inset-text" data-testid="empty-state">
-          <h2 className="govuk-heading-m">No contracts match</h2>
-          <p className="govuk-body">
-            No contracts match these filters.{" "}
-            <Link className="govuk-link" to="/dashboards/cooperatives">
-              Show every year and buyer
-            </Link>
-          </p>
-        </div>
+        <NoMatches resetHref="/dashboards/cooperatives" />
       ) : (
         <>
           <div className="app-figures" data-testid="cooperatives-summary">

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "../components/charts/ChartFigure";
-import { Headline, PolicyFilters } from "../components/charts/PolicyFilters";
+import { Headline, NoMatches, PolicyFilters } from "../components/charts/PolicyFilters";
 import { withSvg } from "../components/charts/render.server";
 import { SelectField } from "../components/fields";
 import { formatPounds } from "../domain/money";
@@ -42,15 +42,7 @@ export default function RegionsDashboard() {
         />
       </PolicyFilters>
       {c.totalPence === 0n && d.charts.every((x) => x.points.length === 0) ? (
-        <div className="govuk-inset-text" data-testid="empty-state">
-          <h2 className="govuk-heading-m">No contracts match</h2>
-          <p className="govuk-body">
-            No contracts match these filters.{" "}
-            <Link className="govuk-link" to="/dashboards/regions">
-              Show every year and buyer
-            </Link>
-          </p>
-        </div>
+        <NoMatches resetHref="/dashboards/regions" />
       ) : (
         <>
           <div className="app-figures" data-testid="regions-summary">

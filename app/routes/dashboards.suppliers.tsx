@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "../components/charts/ChartFigure";
-import { Headline, PolicyFilters } from "../components/charts/PolicyFilters";
+import { Headline, NoMatches, PolicyFilters } from "../components/charts/PolicyFilters";
 import { withSvg } from "../components/charts/render.server";
 import { COUNTRY_CLASS_LABELS, COUNTRY_CLASSES } from "../domain/metrics/policy";
 import { formatPounds, formatShare } from "../domain/money";
@@ -52,15 +52,7 @@ export default function SuppliersDashboard() {
         />
       </PolicyFilters>
       {t.totalPence === 0n && t.awards === 0 ? (
-        <div className="govuk-inset-text" data-testid="empty-state">
-          <h2 className="govuk-heading-m">No contracts match</h2>
-          <p className="govuk-body">
-            No contracts match these filters.{" "}
-            <Link className="govuk-link" to="/dashboards/suppliers">
-              Show every year and buyer
-            </Link>
-          </p>
-        </div>
+        <NoMatches resetHref="/dashboards/suppliers" />
       ) : (
         <>
           <div className="app-figures" data-testid="suppliers-summary">

@@ -3,6 +3,7 @@
  * types, regions, missions): a GET form, so every filter is in the URL and
  * works without JavaScript. Awarded value only; no buyer filter.
  */
+import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { BUYER_TYPES } from "../../domain/types";
 import { BUYER_TYPE_LABELS, CPV_CATEGORIES } from "../../lib/format";
@@ -54,6 +55,21 @@ export function Headline({ value, children, testId }: { value: string; children:
         {value}
       </span>
       <span className="govuk-body">{children}</span>
+    </div>
+  );
+}
+
+/** The empty state of a policy dashboard whose filters match no contract. */
+export function NoMatches({ resetHref }: { resetHref: string }) {
+  return (
+    <div className="govuk-inset-text" data-testid="empty-state">
+      <h2 className="govuk-heading-m">No contracts match</h2>
+      <p className="govuk-body">
+        No contracts match these filters.{" "}
+        <Link className="govuk-link" to={resetHref}>
+          Show every year and buyer
+        </Link>
+      </p>
     </div>
   );
 }
