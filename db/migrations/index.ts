@@ -6,6 +6,7 @@ import * as m0004 from "./0004_flags";
 import * as m0005 from "./0005_import";
 import * as m0006 from "./0006_production";
 import * as m0007 from "./0007_sensitive";
+import * as m0008 from "./0008_register_indexes";
 
 /** Every migration, in order. Never edit one that has shipped: add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "0005_import": m0005,
   "0006_production": m0006,
   "0007_sensitive": m0007,
+  "0008_register_indexes": m0008,
 };
