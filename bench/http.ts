@@ -28,7 +28,9 @@ export interface RunningServer {
 /** Start the app (npm start's script) against a database URL on a free loopback port. */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn("npx", ["tsx", "scripts/start.ts"], {
+  // The server is this child itself (node with tsx's loader), not a grandchild
+  // behind npx, so stop()'s SIGTERM reaches it and nothing outlives the bench.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", SESSION_SECRET: "bench-secret-bench-secret", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
