@@ -71,6 +71,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<DbHandle> {
     ...(dataDir ? { dataDir } : {}),
     parsers: { [pgliteTypes.INT8]: (v: string) => BigInt(v) },
     serializers: { [pgliteTypes.INT8]: (v: unknown) => String(v) },
+    ...(process.env.PGLITE_SHARED_BUFFERS ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${process.env.PGLITE_SHARED_BUFFERS}`] } : {}),
   });
   if (opts.searchPath) {
     await client.exec(`create schema if not exists ${opts.searchPath}; set search_path to ${opts.searchPath};`);

@@ -2,6 +2,7 @@
  * The kysely Database interface: one place describing every table.
  * Money columns are bigint pence; int8 is parsed to bigint on both drivers.
  */
+import type { JsonText } from "./queries/util";
 import type { ColumnType, Generated, JSONColumnType } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -40,7 +41,7 @@ export interface ReleasesTable {
   release_id: string;
   date: Timestamp;
   tags: string[];
-  data: ColumnType<Record<string, unknown>, Record<string, unknown> | string, never>;
+  data: ColumnType<Record<string, unknown>, Record<string, unknown> | string | JsonText, never>;
   hash: string;
   source: string;
   published_at: Generated<Date>;

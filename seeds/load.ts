@@ -11,6 +11,7 @@ import { normaliseName } from "../app/domain/ocds/text";
 import { normalisePostcode, organisationKey } from "../app/domain/organisations";
 import type { OcdsRelease } from "../app/domain/types";
 import { ingestReleases } from "../app/services/ingest.server";
+import { deferRollups, rebuildRollups } from "../app/services/rollups.server";
 import { seedDemoUsers } from "./demo-users";
 import { type DemoOrg, generateDemo } from "./generate";
 
@@ -90,7 +91,10 @@ export async function loadDemo(db: DB, opts: LoadDemoOptions): Promise<{ contrac
     if (batch.length === 0) return;
     const list = batch;
     batch = [];
-    await db.transaction().execute((trx) => ingestReleases(trx, list, { source: "demo", fresh: true }));
+    await db.transaction().execute(async (trx) => {
+      await deferRollups(trx);
+      await ingestReleases(trx, list, { source: "demo", fresh: true });
+    });
     releases += list.length;
     done += inBatch;
     inBatch = 0;
@@ -105,6 +109,8 @@ export async function loadDemo(db: DB, opts: LoadDemoOptions): Promise<{ contrac
   }
   await flush();
   bar?.stop();
+  // The rollups were not kept per batch (deferRollups): build them once, from every spend row.
+  await rebuildRollups(db);
   await seedDemoUsers(db);
   await setMeta(db, "demo", JSON.stringify({ contracts: opts.contracts, seed, today: today.toISOString() }));
   await sql`analyze`.execute(db);

@@ -7,14 +7,20 @@
 import type { Executor } from "../../db/queries/util";
 import type { ContractState } from "../domain/types";
 import { writeFlagsFor } from "./flags.server";
-import { writeSpendFor } from "./spend.server";
+import { spendInputsFromWrites, writeSpendFor } from "./spend.server";
+import type { ProcessWrite } from "../../db/queries/write";
 
 export interface DerivedOptions {
   /** Every ocid is new (bulk seeding): no old derived rows to delete. */
   fresh: boolean;
 }
 
-export async function afterProcessesWritten(db: Executor, states: ContractState[], opts: DerivedOptions): Promise<void> {
-  await writeSpendFor(db, states, opts);
+export async function afterProcessesWritten(
+  db: Executor,
+  states: ContractState[],
+  opts: DerivedOptions,
+  written?: readonly ProcessWrite[],
+): Promise<void> {
+  await writeSpendFor(db, states, opts, written ? spendInputsFromWrites(written) : undefined);
   await writeFlagsFor(db, states, opts);
 }

@@ -40,6 +40,7 @@ import type { DB } from "../../db/client";
 import {
   type RunCounts,
   addToImportRun,
+  countProcesses,
   finishImportRun,
   startImportRun,
   storedReleaseData,
@@ -50,6 +51,7 @@ import { isObject, type JsonObject } from "../domain/ocds/json";
 import type { OcdsRelease } from "../domain/types";
 import { type ReadOptions, type SourceEvent, expandInputs, isUrl, mb, readInput } from "./import-sources.server";
 import { ingestReleases, releaseHash } from "./ingest.server";
+import { deferAfter, deferRollups, rebuildRollups, rollupsStale } from "./rollups.server";
 
 export interface ImportOptions {
   /** Releases per transaction (default 1,000). */
@@ -64,6 +66,13 @@ export interface ImportOptions {
   retryDelayMs?: number;
   /** Rejections kept in the summary (the count is always exact). Default 10,000. */
   maxRejectionsKept?: number;
+  /**
+   * Defer the dashboards' rollup upkeep once the run has written more than a
+   * rebuild costs, and rebuild at the end (default true; see rollups.server.ts).
+   */
+  deferAggregates?: boolean;
+  /** Releases to write with trigger upkeep before deferring (default: deferAfter(register size)). */
+  deferAfterReleases?: number;
   /** Record the run in import_runs (default true). */
   recordRun?: boolean;
   /**
@@ -262,14 +271,19 @@ export function sameJson(a: unknown, b: unknown): boolean {
 // Aggregates
 
 /**
- * Refresh the dashboards' aggregates after an import. The rollups of issue 3
- * (spend_cube, spend_buyer_fy, spend_supplier_*, spend_concentration) are kept
- * in step by triggers inside every batch's transaction, so there is nothing
- * to rebuild today; this is the one call site should a refresh step
- * (`refreshAggregates(db)` in app/services/stats.server.ts) be added.
+ * Bring the dashboards' aggregates up to date after an import. Batches written
+ * with trigger upkeep (a run smaller than the register) leave nothing to do;
+ * batches written with the upkeep deferred (a bulk run, see
+ * app/services/rollups.server.ts), or an earlier run interrupted while
+ * deferring, leave the rollups marked stale, and they are rebuilt here in
+ * one pass. An interrupted run leaves the rebuild to the next run (or
+ * `npm run aggregates:rebuild`), so that it stops promptly.
  */
-export async function refreshAggregatesAfterImport(_db: DB): Promise<string> {
-  return "kept in step by each batch (database triggers)";
+export async function refreshAggregatesAfterImport(db: DB, opts: { interrupted?: boolean } = {}): Promise<string> {
+  if (!(await rollupsStale(db))) return "kept in step by each batch (database triggers)";
+  if (opts.interrupted) return "left stale by this interrupted bulk import: the next import, or npm run aggregates:rebuild, rebuilds them";
+  const seconds = await rebuildRollups(db);
+  return `rebuilt in one pass after the bulk import (${seconds.toFixed(1)} s)`;
 }
 
 // ---------------------------------------------------------------------------
@@ -337,6 +351,10 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
   };
   let bytesRead = 0;
   let current: string | null = null;
+  // Rollup upkeep: by triggers until this run has written more than a rebuild costs, then deferred.
+  const deferFrom =
+    opts.deferAggregates === false ? Number.POSITIVE_INFINITY : (opts.deferAfterReleases ?? deferAfter(await countProcesses(db)));
+  let releasesWritten = 0;
   const runId = opts.recordRun === false ? null : await startImportRun(db, inputs.map((i) => i.slice(0, 2000)));
   s.runId = runId === null ? null : String(runId);
   /** Counts not yet written to import_runs. */
@@ -449,6 +467,7 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
     const recorded: RunCounts = { ...delta };
     try {
       const results = await db.transaction().execute(async (trx) => {
+        if (releasesWritten >= deferFrom) await deferRollups(trx);
         const out = [];
         for (const g of groups) {
           out.push(
@@ -476,6 +495,7 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
       delta.unchanged -= recorded.unchanged;
       delta.rejected -= recorded.rejected;
       s.batches++;
+      releasesWritten += items.length;
       results.forEach((r, gi) => {
         const g = groups[gi]!;
         s.imported += r.releasesNew;
@@ -656,7 +676,7 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
   } finally {
     s.seconds = (Date.now() - started) / 1000;
     s.releasesPerSecond = s.seconds > 0 ? Math.round((s.imported + s.unchanged) / s.seconds) : 0;
-    if (!failed) s.aggregates = await refreshAggregatesAfterImport(db);
+    if (!failed) s.aggregates = await refreshAggregatesAfterImport(db, { interrupted: s.interrupted === true });
     if (runId !== null) {
       const report = { ...s, rejections: s.rejections.slice(0, 1000), rejectionsNotListed: s.rejectionsNotListed + Math.max(0, s.rejections.length - 1000) };
       await finishImportRun(

@@ -15,7 +15,7 @@ import {
   releaseCounts,
   replaceProcesses,
 } from "../../db/queries/write";
-import type { Executor } from "../../db/queries/util";
+import { type Executor, JsonText, insertChunked } from "../../db/queries/util";
 import { upsertOrganisations } from "../../db/queries/write";
 import { afterProcessesWritten } from "./derived.server";
 import { classifyConsultancy } from "../domain/metrics/consultancy";
@@ -56,7 +56,7 @@ export async function ingestReleases(db: Executor, releases: OcdsRelease[], opts
     release_id: r.id,
     date: r.date,
     tags: r.tag,
-    data: r,
+    data: new JsonText(texts[i]!),
     hash: releaseHash(texts[i]!),
     source: opts.source,
   }));
@@ -64,9 +64,12 @@ export async function ingestReleases(db: Executor, releases: OcdsRelease[], opts
 
   let affected: string[];
   const inMemory = new Map<string, OcdsRelease[]>();
+  /** Fresh processes: their releases are stored while the processes compile (below), not before. */
+  let storing: Promise<void> | null = null;
   if (opts.fresh) {
-    const { insertChunked } = await import("../../db/queries/util");
-    await insertChunked(db, "releases", rows);
+    storing = insertChunked(db, "releases", rows);
+    storing.catch(() => {}); // awaited below
+    await new Promise<void>((resolve) => setImmediate(resolve)); // let the statement go out first
     result.releasesNew = rows.length;
     for (const r of releases) {
       const list = inMemory.get(r.ocid) ?? [];
@@ -105,6 +108,7 @@ export async function ingestReleases(db: Executor, releases: OcdsRelease[], opts
     const list = inMemory.get(ocid)!;
     return mapCompiledRelease(compileReleases(list), list);
   });
+  if (storing) await storing;
   await writeStates(db, states, { fresh: opts.fresh ?? false });
   result.ocids = affected;
   result.states = states;
@@ -169,7 +173,7 @@ export async function writeStates(db: Executor, states: ContractState[], opts: {
   const records = await upsertOrganisations(db, [...orgs.values()]);
   const writes = states.map((s, i) => buildWrite(s, keysByState[i]!, records));
   await replaceProcesses(db, writes, { fresh: opts.fresh });
-  await afterProcessesWritten(db, states, { fresh: opts.fresh });
+  await afterProcessesWritten(db, states, { fresh: opts.fresh }, writes);
 }
 
 function buildWrite(

@@ -10,11 +10,12 @@
  */
 import type { Insertable } from "kysely";
 import type { SpendAnnualTable, SpendLinesTable } from "../../db/schema";
-import { deleteSpendFor, readSpendInputs } from "../../db/queries/stats";
+import { type SpendSupplierRow, deleteSpendFor, readSpendInputs } from "../../db/queries/stats";
 import { type Executor, insertChunked } from "../../db/queries/util";
 import { scaleClass } from "../domain/metrics/scale";
 import { spendBreakdown } from "../domain/metrics/spend-lines";
 import type { ContractState, Scale } from "../domain/types";
+import type { ProcessWrite } from "../../db/queries/write";
 import type { DerivedOptions } from "./derived.server";
 
 export interface SpendRows {
@@ -22,14 +23,42 @@ export interface SpendRows {
   annual: Insertable<SpendAnnualTable>[];
 }
 
-/** The spend rows of these (already written) processes. */
-export async function buildSpendRows(db: Executor, states: ContractState[]): Promise<SpendRows> {
+export type SpendInputs = Awaited<ReturnType<typeof readSpendInputs>>;
+
+/** The same inputs as readSpendInputs, from the rows a writer has just written (no read back). */
+export function spendInputsFromWrites(writes: readonly ProcessWrite[]): SpendInputs {
+  const inputs: SpendInputs = { processes: new Map(), suppliers: new Map() };
+  for (const w of writes) {
+    const p = w.process;
+    inputs.processes.set(p.ocid, {
+      ocid: p.ocid,
+      buyer_id: p.buyer_id == null ? null : BigInt(p.buyer_id),
+      buyer_type: p.buyer_type ?? null,
+      cpv: p.cpv ?? null,
+      consultancy: p.consultancy,
+      award_fy: p.award_fy ?? null,
+      current_value_pence: p.current_value_pence == null ? null : BigInt(p.current_value_pence),
+      currency: p.currency ?? null,
+    });
+    const m = new Map<string, SpendSupplierRow>();
+    for (const a of w.awardSuppliers) {
+      m.set(`${a.award_id}\u0000${a.position}`, { ocid: a.ocid, award_id: a.award_id, position: a.position, supplier_id: BigInt(a.supplier_id), scale: a.scale });
+    }
+    inputs.suppliers.set(p.ocid, m);
+  }
+  return inputs;
+}
+
+/** The spend rows of these (already written) processes: from `inputs` when the writer has them, else read back. */
+export async function buildSpendRows(db: Executor, states: ContractState[], inputs?: SpendInputs): Promise<SpendRows> {
   const out: SpendRows = { lines: [], annual: [] };
   if (states.length === 0) return out;
-  const { processes, suppliers } = await readSpendInputs(
-    db,
-    states.map((s) => s.ocid),
-  );
+  const { processes, suppliers } =
+    inputs ??
+    (await readSpendInputs(
+      db,
+      states.map((s) => s.ocid),
+    ));
   for (const s of states) {
     const p = processes.get(s.ocid);
     if (!p) continue;
@@ -96,7 +125,7 @@ export async function buildSpendRows(db: Executor, states: ContractState[]): Pro
   return out;
 }
 
-export async function writeSpendFor(db: Executor, states: ContractState[], opts: DerivedOptions): Promise<void> {
+export async function writeSpendFor(db: Executor, states: ContractState[], opts: DerivedOptions, inputs?: SpendInputs): Promise<void> {
   if (states.length === 0) return;
   if (!opts.fresh) {
     await deleteSpendFor(
@@ -104,7 +133,7 @@ export async function writeSpendFor(db: Executor, states: ContractState[], opts:
       states.map((s) => s.ocid),
     );
   }
-  const rows = await buildSpendRows(db, states);
+  const rows = await buildSpendRows(db, states, inputs);
   await insertChunked(db, "spend_lines", rows.lines);
   await insertChunked(db, "spend_annual", rows.annual);
 }

@@ -45,7 +45,7 @@ import { runScript } from "./run-script";
  * (fy = 0) so "every year" questions read one row per key instead of summing
  * every year. Measures are the same for all.
  */
-const ROLLUPS: Record<string, { cols: string[]; allYears: boolean }> = {
+export const ROLLUPS: Record<string, { cols: string[]; allYears: boolean }> = {
   // No buyer, no CPV: every unfiltered or buyer-type figure (a few thousand rows at 1,000,000 contracts).
   spend_cube_top: { cols: ["view", "fy", "quarter", "buyer_type", "consultancy", "scale_class", "gbp"], allYears: false },
   // With the CPV code's first four digits (every category the filters offer is at most four digits).
@@ -133,7 +133,7 @@ function withAllYears(rows: string, allYears: boolean, view: "awarded" | "annual
  * For supplier rollups every line is a contract of that supplier; elsewhere a
  * contract counts once, on its first line (first_line).
  */
-function rollupUpserts(rows: string, sign: 1 | -1, view: "awarded" | "annualised"): string {
+export function rollupUpserts(rows: string, sign: 1 | -1, view: "awarded" | "annualised"): string {
   const s = sign === 1 ? "" : "-";
   const upserts = Object.entries(ROLLUPS).map(([name, { cols, allYears }]) => {
     const perLine = cols.includes("supplier_id");

@@ -7,6 +7,7 @@ import * as m0005 from "./0005_import";
 import * as m0006 from "./0006_production";
 import * as m0007 from "./0007_sensitive";
 import * as m0008 from "./0008_register_indexes";
+import * as m0009 from "./0009_deferred_rollups";
 
 /** Every migration, in order. Never edit one that has shipped: add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0006_production": m0006,
   "0007_sensitive": m0007,
   "0008_register_indexes": m0008,
+  "0009_deferred_rollups": m0009,
 };

@@ -73,3 +73,9 @@ export async function finishImportRun(db: Executor, id: bigint, status: "done" |
 export async function lastImportRuns(db: Executor, limit = 10) {
   return db.selectFrom("import_runs").selectAll().orderBy("id", "desc").limit(limit).execute();
 }
+
+/** Contracting processes in the register (sizes the importer's choice of rollup upkeep). */
+export async function countProcesses(db: Executor): Promise<number> {
+  const r = await db.selectFrom("processes").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

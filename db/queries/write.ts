@@ -5,15 +5,15 @@
  */
 import { sql } from "kysely";
 import type { Executor } from "./util";
-import { insertChunked } from "./util";
+import { type JsonText, insertChunked } from "./util";
 
 export interface ReleaseRow {
   ocid: string;
   release_id: string;
   date: string;
   tags: string[];
-  /** The release as published: stored as a jsonb object. */
-  data: Record<string, unknown>;
+  /** The release as published (or its JSON text): stored as a jsonb object. */
+  data: Record<string, unknown> | JsonText;
   hash: string;
   source: string;
 }
@@ -105,17 +105,57 @@ export interface OrgRecord {
   region: string | null;
 }
 
+/** What the upsert below would change on an organisation already on record (nothing: false). */
+function changesOnRecord(o: OrgUpsert, r: OrgUpsert): boolean {
+  return (
+    o.name !== r.name ||
+    (o.is_buyer && !r.is_buyer) ||
+    (o.is_supplier && !r.is_supplier) ||
+    (o.scale !== "unknown" && o.scale !== r.scale) ||
+    (o.org_type !== "unknown" && o.org_type !== r.org_type) ||
+    (o.buyer_type !== null && o.buyer_type !== r.buyer_type) ||
+    (o.country_code !== null && o.country_code !== r.country_code) ||
+    (o.region !== null && o.region !== r.region) ||
+    (o.postcode !== null && o.postcode !== r.postcode)
+  );
+}
+
 /**
  * Upsert organisations by key. Known attributes are never overwritten by
  * unknown ones (a later release without a scale keeps the scale on record).
+ * Organisations already on record with nothing to change are read, not
+ * rewritten (a batch names the same buyers and suppliers again and again:
+ * rewriting them would only add dead row versions and lock them); the rest
+ * are upserted in key order, so concurrent writers lock rows in one order.
  */
 export async function upsertOrganisations(db: Executor, orgs: OrgUpsert[]): Promise<Map<string, OrgRecord>> {
   const out = new Map<string, OrgRecord>();
   const CHUNK = 2000;
-  for (let i = 0; i < orgs.length; i += CHUNK) {
+  const sorted = [...orgs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const write: OrgUpsert[] = [];
+  for (let i = 0; i < sorted.length; i += CHUNK) {
+    const part = sorted.slice(i, i + CHUNK);
+    const onRecord = await db
+      .selectFrom("organisations")
+      .select(["id", "key", "name", "is_buyer", "is_supplier", "scale", "org_type", "buyer_type", "country_code", "region", "postcode"])
+      .where(
+        "key",
+        "in",
+        part.map((o) => o.key),
+      )
+      .execute();
+    const byKey = new Map(onRecord.map((r) => [r.key, r]));
+    for (const o of part) {
+      const r = byKey.get(o.key);
+      if (r && !changesOnRecord(o, r as unknown as OrgUpsert)) {
+        out.set(o.key, { id: r.id, key: r.key, name: r.name, scale: r.scale, buyer_type: r.buyer_type, region: r.region });
+      } else write.push(o);
+    }
+  }
+  for (let i = 0; i < write.length; i += CHUNK) {
     const rows = await db
       .insertInto("organisations")
-      .values(orgs.slice(i, i + CHUNK))
+      .values(write.slice(i, i + CHUNK))
       .onConflict((oc) =>
         oc.column("key").doUpdateSet({
           name: sql`excluded.name`,

@@ -28,7 +28,8 @@ const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
 function utcMs(y: number, monthIndex: number, day: number, h = 0, mi = 0, s = 0, ms = 0): number {
-  // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not.
+  // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not (and is slower).
+  if (y >= 100) return Date.UTC(y, monthIndex, day, h, mi, s, ms);
   const d = new Date(0);
   d.setUTCFullYear(y, monthIndex, day);
   d.setUTCHours(h, mi, s, ms);

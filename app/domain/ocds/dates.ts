@@ -15,14 +15,19 @@ const MS_PER_HOUR = 3_600_000;
 
 /** Milliseconds since the epoch for a UTC calendar time (years 0–99 included). */
 function utcMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  // Date.UTC reads years 0–99 as 1900–1999; only those need the slower setter.
+  if (y >= 100) return Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const date = new Date(0);
   date.setUTCFullYear(y, mo - 1, d);
   date.setUTCHours(h, mi, s, ms);
   return date.getTime();
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
 function daysInMonth(y: number, mo: number): number {
-  return new Date(utcMs(y, mo + 1, 0)).getUTCDate();
+  return mo === 2 && isLeap(y) ? 29 : (MONTH_DAYS[mo - 1] ?? 0);
 }
 
 /** Day of the month of the last Sunday of month `mo` (1–12) in year `y`. */
@@ -32,12 +37,18 @@ function lastSunday(y: number, mo: number): number {
   return last - weekday;
 }
 
+/** British Summer Time's [start, end) instants per year, computed once each. */
+const summerTime = new Map<number, [number, number]>();
+
 /** UTC offset of Europe/London, in minutes (0 or 60), at an instant. */
 export function londonOffsetMinutes(instantMs: number): 0 | 60 {
   const y = new Date(instantMs).getUTCFullYear();
-  const start = utcMs(y, 3, lastSunday(y, 3), 1);
-  const end = utcMs(y, 10, lastSunday(y, 10), 1);
-  return instantMs >= start && instantMs < end ? 60 : 0;
+  let bounds = summerTime.get(y);
+  if (!bounds) {
+    bounds = [utcMs(y, 3, lastSunday(y, 3), 1), utcMs(y, 10, lastSunday(y, 10), 1)];
+    summerTime.set(y, bounds);
+  }
+  return instantMs >= bounds[0] && instantMs < bounds[1] ? 60 : 0;
 }
 
 /**
