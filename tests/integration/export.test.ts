@@ -8,6 +8,8 @@
  * as received (verbatim as a JSON value, an id added where it had none), so a
  * release is schema-valid in the export exactly when it was as published; the
  * envelopes and compiled releases are the register's own and always valid.
+ * Every JSON Lines line and every package is validated whole (nothing filtered
+ * out); the only errors allowed are those of PUBLISHED_INVALID below.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -35,7 +37,97 @@ const releaseValidator = ajv.compile(releaseSchema);
 const validRelease = (r: unknown): boolean => releaseValidator(r) as boolean;
 const validReleasePackage = ajv.compile(schema("release-package-schema.json"));
 const validRecordPackage = ajv.compile(schema("record-package-schema.json"));
-const errorsOf = (v: { errors?: unknown[] | null }) => JSON.stringify((v.errors ?? []).map((e) => (e as { instancePath: string; message: string }).instancePath + " " + (e as { message: string }).message));
+
+/**
+ * The real Contracts Finder releases that are not valid OCDS 1.1.5 as their
+ * publisher published them. The register never edits a release (it keeps, and
+ * exports, what the publisher published), so these errors are in the exports
+ * too: in the release itself and, since the merge carries the published value,
+ * at the same place in the compiled release of its ocid. Each entry is ONE
+ * error: the release's ocid, the JSON pointer inside the release, the schema
+ * keyword that fails and the value as published. Any other error, anywhere,
+ * fails these tests; an entry no export shows fails them too (see `seen`).
+ */
+const PUBLISHED_INVALID = [
+  // An award status off the closed awardStatus codelist.
+  { ocid: "ocds-b5fd17-192a0c83-3f76-4b96-a3e6-1d3cb789473a", pointer: "/awards/0/status", keyword: "enum", value: "planned" },
+  // A document url that is not a URI (it has a space).
+  { ocid: "ocds-b5fd17-75e323b4-b4c4-4066-83d3-c70d79b3c07d", pointer: "/awards/0/documents/1/url", keyword: "format", value: "http://Contract Finder" },
+] as const;
+type Allowed = (typeof PUBLISHED_INVALID)[number];
+
+interface SchemaError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  message?: string;
+}
+
+/** The value at a JSON pointer (RFC 6901) inside a JSON value. */
+function valueAt(doc: unknown, pointer: string): unknown {
+  let cur = doc;
+  for (const raw of pointer.split("/").slice(1)) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(cur)) cur = cur[Number(key)];
+    else if (cur !== null && typeof cur === "object") cur = (cur as Json)[key];
+    else return undefined;
+  }
+  return cur;
+}
+
+/** Where an error is: the release (or compiled release) it is in, and the pointer inside it. */
+function locate(doc: Json, instancePath: string): { release: Json; pointer: string; record: string | null; within: "release" | "compiled" } | null {
+  let m = /^\/releases\/(\d+)(\/.*)?$/.exec(instancePath);
+  if (m && Array.isArray(doc.releases)) return { release: doc.releases[Number(m[1])] as Json, pointer: m[2] ?? "", record: null, within: "release" };
+  m = /^\/records\/(\d+)\/releases\/(\d+)(\/.*)?$/.exec(instancePath);
+  const records = doc.records as Array<{ releases: Json[]; compiledRelease: Json }> | undefined;
+  if (m && records) return { release: records[Number(m[1])]!.releases[Number(m[2])]!, pointer: m[3] ?? "", record: m[1]!, within: "release" };
+  m = /^\/records\/(\d+)\/compiledRelease(\/.*)?$/.exec(instancePath);
+  if (m && records) return { release: records[Number(m[1])]!.compiledRelease, pointer: m[2] ?? "", record: m[1]!, within: "compiled" };
+  if (doc.records === undefined && doc.releases === undefined) return { release: doc, pointer: instancePath, record: null, within: "release" };
+  return null;
+}
+
+/** Which entry of PUBLISHED_INVALID an error is, if any. */
+function allowedEntry(doc: Json, e: SchemaError): { entry: Allowed; within: "release" | "compiled"; record: string | null } | null {
+  const at = locate(doc, e.instancePath);
+  if (!at) return null;
+  const entry = PUBLISHED_INVALID.find(
+    (a) => a.ocid === at.release.ocid && a.pointer === at.pointer && a.keyword === e.keyword && valueAt(at.release, at.pointer) === a.value,
+  );
+  return entry ? { entry, within: at.within, record: at.record } : null;
+}
+
+/** Allowed errors seen, as `${ocid} ${pointer} in ${release|compiled}`. */
+const seen = { jsonl: new Set<string>(), releasePackages: new Set<string>(), recordPackages: new Set<string>() };
+
+/**
+ * Validate a document (a release, a release package or a record package)
+ * whole and return the errors PUBLISHED_INVALID does not explain, as text.
+ * In a record package an embedded release with an allowed error also fails
+ * the schema's other choice for `releases` (linked releases, each needing a
+ * `url`): those consequences are explained only in a record that has an
+ * allowed error in one of its releases.
+ */
+function unexplainedErrors(validate: { (d: unknown): boolean | Promise<unknown>; errors?: unknown[] | null }, doc: Json, into: Set<string>): string[] {
+  if (validate(doc) === true) return [];
+  const errors = (validate.errors ?? []) as SchemaError[];
+  const allowed = errors.map((e) => allowedEntry(doc, e));
+  const recordsWithAllowedRelease = new Set(allowed.filter((a) => a && a.within === "release" && a.record !== null).map((a) => a!.record));
+  const out: string[] = [];
+  errors.forEach((e, i) => {
+    const a = allowed[i];
+    if (a) {
+      into.add(`${a.entry.ocid} ${a.entry.pointer} in ${a.within}`);
+      return;
+    }
+    const branch = /^\/records\/(\d+)\/releases(?:\/\d+)?$/.exec(e.instancePath);
+    const linkedChoice = /\/releases\/oneOf\/0\//.test(e.schemaPath) || (e.keyword === "oneOf" && /\/releases\/oneOf$/.test(e.schemaPath));
+    if (branch && linkedChoice && recordsWithAllowedRelease.has(branch[1]!)) return;
+    out.push(`${e.instancePath} ${e.keyword} ${e.message ?? ""} (${e.schemaPath})`);
+  });
+  return out;
+}
 
 let t: TestDb;
 const tmp = tempDir("export");
@@ -82,16 +174,18 @@ describe(`OCDS export (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"
       const original = real[i]!.release;
       expect(d.ocid).toBe(original.ocid);
       expect(sameJson(d, original.id === undefined ? { ...original, id: d.id } : original)).toBe(true);
+      // Every line is a valid OCDS release, apart from the errors its publisher published.
+      expect(unexplainedErrors(releaseValidator, d, seen.jsonl), `line ${i + 1} (${String(d.ocid)})`).toEqual([]);
     });
+    expect([...seen.jsonl].sort()).toEqual(PUBLISHED_INVALID.map((a) => `${a.ocid} ${a.pointer} in release`).sort());
     const bad = await callLoader(dumpLoader, t.db, `${ORIGIN}/api/v1/ocds/releases.jsonl?since=2024`);
     expect(bad.status).toBe(400);
   });
 
   it("release packages, paged with links.next, are valid OCDS; a release is valid exactly when it was as published", async () => {
     let url: string | null = `${ORIGIN}/api/v1/ocds/releases?limit=40&sort=oldest`;
-    const seen = new Set<string>();
+    const keys = new Set<string>();
     let pages = 0;
-    const invalid: string[] = [];
     const published = new Map(real.map((r) => [keyOf(r.release), r.release]));
     while (url) {
       const res = await callLoader(packageLoader, t.db, url);
@@ -99,8 +193,8 @@ describe(`OCDS export (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"
       const pkg = (await res.json()) as Json & { releases: Json[]; links: { next?: string } };
       pages++;
       for (const r of pkg.releases) {
-        expect(seen.has(keyOf(r))).toBe(false);
-        seen.add(keyOf(r));
+        expect(keys.has(keyOf(r))).toBe(false);
+        keys.add(keyOf(r));
         const ok = validRelease(r);
         const original = published.get(keyOf(r));
         if (original) {
@@ -109,43 +203,33 @@ describe(`OCDS export (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"
           expect(String(r.ocid)).toMatch(/^ocds-r6ebe6-/); // PCS: published without an id, valid once it has one
           expect(ok).toBe(true);
         }
-        if (!ok) {
-          validRelease(r);
-          invalid.push(`${String(r.ocid)} ${errorsOf(releaseValidator)}`);
-        }
       }
-      const envelope = { ...pkg, releases: pkg.releases.filter((r) => validRelease(r)) };
-      expect(validReleasePackage(envelope), errorsOf(validReleasePackage)).toBe(true);
+      // The package as served, every release in it.
+      expect(unexplainedErrors(validReleasePackage, pkg, seen.releasePackages), `page ${pages}`).toEqual([]);
       expect(pkg.version).toBe("1.1");
       url = pkg.links.next ?? null;
     }
-    expect(seen.size).toBe(606);
+    expect(keys.size).toBe(606);
     expect(pages).toBe(Math.ceil(576 / 40));
-    // The two releases Contracts Finder published outside the schema (an award status off the codelist; a document url that is not a URI).
-    expect(invalid).toHaveLength(2);
-    expect(invalid.join("\n")).toMatch(/\/awards\/\d+\/status must be equal to one of the allowed values/);
-    expect(invalid.join("\n")).toMatch(/\/awards\/\d+\/documents\/\d+\/url must match format \\"uri\\"/);
+    // The releases Contracts Finder published outside the schema were served, with exactly the errors allowed.
+    expect([...seen.releasePackages].sort()).toEqual(PUBLISHED_INVALID.map((a) => `${a.ocid} ${a.pointer} in release`).sort());
   });
 
   it("record packages hold the releases and a compiled release; both valid OCDS", async () => {
     const stored = await storedById(t.db);
     const ocids = [...new Set(real.map((r) => String(r.release.ocid)))];
-    let compiledChecked = 0;
+    let valid = 0;
     for (const ocid of ocids) {
       const pkg = (await recordPackage(t.db, ocid, ORIGIN))!;
       const record = pkg.records[0]!;
       expect(record.releases.every((r) => sameJson(r, stored.get(keyOf(r as Json))))).toBe(true);
       expect(record.compiledRelease.tag).toEqual(["compiled"]);
-      const allValid = record.releases.every((r) => validRelease(r));
-      if (allValid) {
-        expect(validRecordPackage(pkg), `${ocid}: ${errorsOf(validRecordPackage)}`).toBe(true);
-        compiledChecked++;
-      } else {
-        const envelope = { ...pkg, records: [{ ...record, releases: record.releases.filter((r) => validRelease(r)) }] };
-        if (envelope.records[0]!.releases.length) expect(validRecordPackage({ ...envelope, records: [{ ocid, releases: envelope.records[0]!.releases }] })).toBe(true);
-      }
+      // The package as served: every release and the compiled release.
+      expect(unexplainedErrors(validRecordPackage, pkg as unknown as Json, seen.recordPackages), ocid).toEqual([]);
+      if (validRecordPackage(pkg)) valid++;
     }
-    expect(compiledChecked).toBe(ocids.length - 2);
+    expect([...seen.recordPackages].sort()).toEqual(PUBLISHED_INVALID.flatMap((a) => [`${a.ocid} ${a.pointer} in compiled`, `${a.ocid} ${a.pointer} in release`]).sort());
+    expect(valid).toBe(ocids.length - PUBLISHED_INVALID.length);
     // Through the route: ETag, 304, 404 as problem+json.
     const first = await callLoader(recordLoader, t.db, `${ORIGIN}/api/v1/ocds/records/${encodeURIComponent(ocids[0]!)}`, { ocid: ocids[0]! });
     expect(first.status).toBe(200);

@@ -105,6 +105,32 @@ describe(`malformed input (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "PGl
     expect(s.rejections[2]!.reason).toBe('tender.value.currency: unknown currency code "XYZ" (not an ISO 4217 currency)');
   });
 
+  it("an amount written as a numeric string is rejected with its path: OCDS amounts are numbers, and the register re-exports what it imports", async () => {
+    const [a, b, c] = good(3) as [Json, Json, Json];
+    const awards = (r: Json) => ((r.awards ?? []) as Json[]).map((x) => ({ ...x }));
+    const withAward = (r: Json, amount: unknown) => {
+      const list = awards(r);
+      const first = list[0] ?? { id: "1" };
+      list[0] = { ...first, value: { amount, currency: "GBP" } };
+      return { ...r, awards: list };
+    };
+    const stringAmount = withAward(a, "250000");
+    const decimalString = { ...b, tender: { ...((b.tender ?? {}) as Json), value: { amount: "1234.50", currency: "GBP" } } };
+    const numberAmount = withAward(c, 250000);
+    writeJsonLines(tmp.file("string-amounts.jsonl"), [stringAmount, decimalString, numberAmount]);
+    const before = await snapshot();
+    const s = await importSources(t.db, [tmp.file("string-amounts.jsonl")]);
+    expect(s).toMatchObject({ imported: 1, rejected: 2 });
+    expect(s.rejections.map((r) => [r.position, r.ocid, r.reason])).toEqual([
+      ["line 1", a.ocid, 'awards[0].value.amount: must be a number, not a string ("250000")'],
+      ["line 2", b.ocid, 'tender.value.amount: must be a number, not a string ("1234.50")'],
+    ]);
+    // Only the release with a numeric amount was written.
+    expect(Number((await snapshot()).releases)).toBe(Number(before.releases) + 1);
+    const stored = await t.db.selectFrom("releases").select("ocid").where("ocid", "in", [String(a.ocid), String(b.ocid), String(c.ocid)]).execute();
+    expect(stored.map((r) => r.ocid)).toEqual([c.ocid]);
+  });
+
   it("a 50 MB single line is rejected without being held in memory; the lines around it are imported", async () => {
     const [a, b] = good(2) as [Json, Json];
     const big = `{"ocid":"ocds-x-big","id":"1","date":"2024-01-01T00:00:00Z","tag":["tender"],"description":"${"x".repeat(50 * 1024 * 1024)}"}`;

@@ -25,6 +25,24 @@ export function liveContracts(ctx: ProcessContext): ContractItemState[] {
   return ctx.state.contracts.filter((c) => c.status === "active" || c.status === null || c.status === "pending");
 }
 
+/**
+ * An OCDS contract names the award it implements (`awardID`, required by the
+ * schema), in every release that mentions it. A contract published elsewhere
+ * without one cannot be the subject of a valid amendment or termination.
+ */
+function withoutAward(what: "an amendment" | "a termination") {
+  return {
+    field: "contractId",
+    message: `This contract does not say which award it is for (it was published without an award id), so ${what} cannot be published for it`,
+  };
+}
+
+/** The contract as an amendment or termination names it: its id and its award. */
+function contractRef(c: ContractItemState): { id: string; awardID: string } {
+  if (c.awardId === null) throw new Error(`contract ${c.id} has no awardID`);
+  return { id: c.id, awardID: c.awardId };
+}
+
 // ---------------------------------------------------------------------------
 // Amendment
 
@@ -53,7 +71,7 @@ export function parseAmendment(values: FormValues, opts: { process: ProcessConte
   if (data.contractId && !contract) errors.push({ field: "contractId", message: "Select a contract from the list" });
   else if (contract && !liveContracts(opts.process).includes(contract)) {
     errors.push({ field: "contractId", message: `This contract is ${contract.status ?? "closed"} and cannot be amended` });
-  }
+  } else if (contract && contract.awardId === null) errors.push(withoutAward("an amendment"));
   const valueGiven = data.newValue !== null && data.newValue !== undefined;
   const endGiven = data.newEndDate !== null && data.newEndDate !== undefined;
   const fieldFailed = errors.some((e) => e.field === "newValue" || e.field === "newEndDate-day");
@@ -104,7 +122,7 @@ function describeChange(n: AmendmentNotice, c: ContractItemState): string {
 export function buildAmendmentRelease(n: AmendmentNotice, meta: PublishMeta, ctx: ProcessContext): OcdsRelease {
   const c = ctx.state.contracts.find((x) => x.id === n.contractId);
   if (!c) throw new Error(`contract ${n.contractId} not in ${ctx.ocid}`);
-  const contract: Record<string, unknown> = { id: c.id };
+  const contract: Record<string, unknown> = contractRef(c);
   if (n.newValuePence !== null) contract.value = money(n.newValuePence, c.currency ?? "GBP");
   if (n.newEndDate !== null) contract.period = { endDate: dayStart(n.newEndDate) };
   contract.amendments = [
@@ -156,7 +174,7 @@ export function parseTermination(values: FormValues, opts: { process: ProcessCon
   if (data.contractId && !contract) errors.push({ field: "contractId", message: "Select a contract from the list" });
   else if (contract && !liveContracts(opts.process).includes(contract)) {
     errors.push({ field: "contractId", message: `This contract is ${contract.status ?? "closed"} and cannot be terminated` });
-  }
+  } else if (contract && contract.awardId === null) errors.push(withoutAward("a termination"));
   if (contract && data.terminationDate) {
     const start = ymdOf(contract.startDate) ?? ymdOf(contract.dateSigned);
     const end = ymdOf(contract.endDate);
@@ -177,9 +195,11 @@ export function parseTermination(values: FormValues, opts: { process: ProcessCon
 }
 
 export function buildTerminationRelease(n: TerminationNotice, meta: PublishMeta, ctx: ProcessContext): OcdsRelease {
+  const c = ctx.state.contracts.find((x) => x.id === n.contractId);
+  if (!c) throw new Error(`contract ${n.contractId} not in ${ctx.ocid}`);
   return {
     ...releaseFrame("termination", meta, ctx.buyer),
-    contracts: [{ id: n.contractId, status: "terminated", x_termination: { date: dayStart(n.date), reason: n.reason } }],
+    contracts: [{ ...contractRef(c), status: "terminated", x_termination: { date: dayStart(n.date), reason: n.reason } }],
   };
 }
 

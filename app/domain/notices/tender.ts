@@ -188,6 +188,14 @@ export function parseTender(values: FormValues, opts: TenderParseOptions): Valid
 
 const GOODS_PREFIXES = ["30", "32", "48"];
 
+/**
+ * A value a correction removes. OCDS has `value` an object (`Value`), never
+ * null, so the removal is written inside it: `amount` and `currency` null,
+ * which the merge removes (compile.ts), leaving a value without an amount:
+ * no value in the current state.
+ */
+const noValue = () => ({ amount: null, currency: null });
+
 /** The tender section of the release. */
 function tenderSection(n: TenderNotice, meta: PublishMeta, corr: ProcessContext | null): Record<string, unknown> {
   const usedLotIds = corr ? corr.state.tender.lots.map((l) => l.id) : [];
@@ -196,6 +204,7 @@ function tenderSection(n: TenderNotice, meta: PublishMeta, corr: ProcessContext 
     if (!l.id) usedLotIds.push(id);
     const lot: Record<string, unknown> = { id, title: l.title, status: "active" };
     if (l.valuePence !== null) lot.value = money(l.valuePence);
+    else if (corr?.state.tender.lots.find((p) => p.id === l.id)?.valuePence != null) lot.value = noValue();
     return lot;
   });
   const t: Record<string, unknown> = {
@@ -213,7 +222,7 @@ function tenderSection(n: TenderNotice, meta: PublishMeta, corr: ProcessContext 
   };
   if (!corr) t.status = "active";
   if (n.estimatedValuePence !== null) t.value = money(n.estimatedValuePence);
-  else if (corr?.state.tender.valuePence != null) t.value = null;
+  else if (corr?.state.tender.valuePence != null) t.value = noValue();
   if (n.justification) t.procurementMethodRationale = n.justification;
   else if (corr?.state.procurementMethodRationale) t.procurementMethodRationale = null;
   if (n.deadline) t.tenderPeriod = { ...(corr ? {} : { startDate: meta.date }), endDate: n.deadline };

@@ -31,11 +31,11 @@ describe("checkRelease accepts", () => {
     expect(r.ok && r.release.id).toBe("42");
   });
 
-  it("date-only dates, numeric amount strings, null amounts and currencies", () => {
+  it("date-only dates, null amounts and currencies", () => {
     const r = checkRelease({
       ...good(),
       date: "2024-07-04",
-      awards: [{ id: "a", value: { amount: "1234.50", currency: "EUR" } }],
+      awards: [{ id: "a", value: { amount: 1234.5, currency: "EUR" } }],
       parties: [{ id: "1", x_awardValue: { amount: null, currency: "GBP" } }],
       planning: { budget: { amount: { amount: 5, currency: null } } },
     });
@@ -87,6 +87,16 @@ describe("checkRelease rejects, naming the field and the problem", () => {
     );
     expect(reason({ ...good(), awards: [{ id: "1" }, { id: "2", value: { amount: true } }] })).toBe(
       "awards[1].value.amount: not a number (true)",
+    );
+  });
+
+  it("an amount written as a string, even a numeric one (OCDS amounts are numbers), naming its path", () => {
+    expect(reason({ ...good(), awards: [{ id: "a", value: { amount: "250000", currency: "GBP" } }] })).toBe(
+      'awards[0].value.amount: must be a number, not a string ("250000")',
+    );
+    expect(reason({ ...good(), tender: { value: { amount: "1234.50", currency: "GBP" } } })).toMatch(/^tender\.value\.amount: must be a number/);
+    expect(reason({ ...good(), contracts: [{ id: "c", awardID: "a", value: { amount: " 12 ", currency: "GBP" } }] })).toMatch(
+      /^contracts\[0\]\.value\.amount: must be a number/,
     );
   });
 

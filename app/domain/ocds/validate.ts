@@ -6,10 +6,12 @@
  *
  * Accepted: `ocid` a non-empty string; `id` a non-empty string or a number
  * (returned as a string); `date` a date parseSourceDate can read; `tag` a
- * non-empty array of strings. Anywhere in the release, an `amount` that is a
- * string must be a number written in decimal (or null), and a `currency`
- * must be three upper-case letters (or null). Everything else is kept as
- * published.
+ * non-empty array of strings. Anywhere in the release, an `amount` must be a
+ * JSON number (or null): OCDS has no amounts written as text, and the
+ * register re-exports releases as received, so a string such as "250000" is
+ * refused (`awards[0].value.amount: must be a number, not a string
+ * ("250000")`) rather than kept and exported invalid. A `currency` must be
+ * three upper-case letters (or null). Everything else is kept as published.
  */
 import { z } from "zod";
 import { penceFromAmount } from "../money";
@@ -65,8 +67,8 @@ function valueProblems(v: unknown, path: (string | number)[], out: string[]): vo
   for (const [key, child] of Object.entries(v)) {
     const here = [...path, key];
     if (key === "amount" && !isObject(child) && !Array.isArray(child)) {
-      const ok = child === null || (typeof child === "number" && Number.isFinite(child)) || (typeof child === "string" && penceFromAmount(child) !== null);
-      if (!ok) out.push(`${pathText(here)}: not a number (${quote(child)})`);
+      if (typeof child === "string" && penceFromAmount(child) !== null) out.push(`${pathText(here)}: must be a number, not a string (${quote(child)})`);
+      else if (!(child === null || (typeof child === "number" && Number.isFinite(child)))) out.push(`${pathText(here)}: not a number (${quote(child)})`);
     } else if (key === "currency" && !isObject(child) && !Array.isArray(child)) {
       if (child !== null && !(typeof child === "string" && CURRENCY.test(child))) {
         out.push(`${pathText(here)}: unknown currency code ${quote(child)} (expected 3 upper-case letters, ISO 4217)`);
