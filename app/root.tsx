@@ -13,8 +13,10 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { getMeta } from "../db/queries/write";
+import { getMetas } from "../db/queries/write";
+import { formatDateTime } from "./lib/format";
 import { useNonce } from "./lib/nonce";
+import { ROLLUPS_STALE_KEY } from "./services/rollups.server";
 import { getUser } from "./services/auth.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: "/assets/app.css?v=1" }];
@@ -25,9 +27,10 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const [demo, user] = await Promise.all([getMeta(context.readDb, "demo"), getUser(request, context)]);
+  const [meta, user] = await Promise.all([getMetas(context.readDb, ["demo", ROLLUPS_STALE_KEY]), getUser(request, context)]);
   return {
-    demo: demo !== null,
+    demo: meta.has("demo"),
+    refreshingSince: meta.get(ROLLUPS_STALE_KEY) ?? null,
     requestId: context.requestId,
     user: user ? { name: user.name, email: user.email, role: user.role, csrf: user.csrfToken } : null,
   };
@@ -120,7 +123,22 @@ export function DemoBanner() {
   );
 }
 
-export function Document({ children, demo, user = null }: { children: ReactNode; demo: boolean; user?: HeaderUser }) {
+/** While a bulk import has the dashboards' rollups deferred (app/services/rollups.server.ts). */
+export function RefreshingBanner({ since }: { since: string }) {
+  return (
+    <div className="govuk-inset-text" data-testid="refreshing-banner">
+      Dashboard figures are being refreshed after a bulk import that began {formatDateTime(since)}: until it finishes they do not include the
+      contracts it has added. The register itself is up to date.
+    </div>
+  );
+}
+
+export function Document({
+  children,
+  demo,
+  user = null,
+  refreshingSince = null,
+}: { children: ReactNode; demo: boolean; user?: HeaderUser; refreshingSince?: string | null }) {
   const nonce = useNonce();
   return (
     <html lang="en-GB" className="govuk-template">
@@ -137,6 +155,7 @@ export function Document({ children, demo, user = null }: { children: ReactNode;
         <Header user={user} />
         <div className="govuk-width-container">
           {demo ? <DemoBanner /> : null}
+          {refreshingSince ? <RefreshingBanner since={refreshingSince} /> : null}
           <main className="govuk-main-wrapper" id="main-content">
             {children}
           </main>
@@ -161,9 +180,9 @@ export function Document({ children, demo, user = null }: { children: ReactNode;
 }
 
 export default function App() {
-  const { demo, user } = useLoaderData<typeof loader>();
+  const { demo, user, refreshingSince } = useLoaderData<typeof loader>();
   return (
-    <Document demo={demo} user={user}>
+    <Document demo={demo} user={user} refreshingSince={refreshingSince}>
       <Outlet />
     </Document>
   );

@@ -16,7 +16,8 @@
  *   the release's canonical JSON (keys sorted, no spaces) without the id. The
  *   same release imported twice gets the same id, so re-imports are
  *   "unchanged"; a changed release gets a new id (a new release).
- * - **Batches** of `batchSize` releases (default 1,000) commit in one
+ * - **Batches** of `batchSize` releases (default 1,000, and at most
+ *   `maxBatchBytes` of JSON, default 32 MB) commit in one
  *   transaction, whole or not at all. A package that fits in a batch is never
  *   split across two; a bigger package, and a JSON Lines stream, commits
  *   batch by batch. A unit that fails part-way (truncated JSON, `releases` not
@@ -56,6 +57,11 @@ import { deferAfter, deferRollups, rebuildRollups, rollupsStale } from "./rollup
 export interface ImportOptions {
   /** Releases per transaction (default 1,000). */
   batchSize?: number;
+  /**
+   * A batch also closes once its releases' JSON reaches this many bytes
+   * (default 32 MB), so memory stays bounded whatever the releases' size.
+   */
+  maxBatchBytes?: number;
   /** A release larger than this is rejected (default 10 MB). */
   maxReleaseBytes?: number;
   /** fetch for URLs (tests pass their own; default global fetch). */
@@ -291,6 +297,8 @@ export async function refreshAggregatesAfterImport(db: DB, opts: { interrupted?:
 
 interface Pending {
   release: OcdsRelease;
+  /** The release as JSON (hashed, stored and measured once). */
+  text: string;
   unit: number;
   label: string;
   position: string;
@@ -321,6 +329,7 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).s
 export async function importSources(db: DB, inputs: string[], opts: ImportOptions = {}): Promise<ImportSummary> {
   const started = Date.now();
   const batchSize = Math.max(1, opts.batchSize ?? 1000);
+  const maxBatchBytes = Math.max(1, opts.maxBatchBytes ?? 32 * 1024 * 1024);
   const keep = opts.maxRejectionsKept ?? 10_000;
   const files = await expandInputs(inputs);
   let totalBytes: number | null = 0;
@@ -389,6 +398,7 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
 
   const units = new Map<number, UnitState>();
   let pending: Pending[] = [];
+  let pendingBytes = 0;
 
   // --- committing -----------------------------------------------------------
 
@@ -424,7 +434,7 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
     for (const it of todo) {
       const h = stored.hashes.get(it.key);
       if (h === undefined) send.push(it);
-      else if (h === releaseHash(JSON.stringify(it.release))) unchanged++;
+      else if (h === releaseHash(it.text)) unchanged++;
       else compare.push(it);
     }
     if (compare.length) {
@@ -474,7 +484,7 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
             await ingestReleases(
               trx,
               g.items.map((i) => i.release),
-              { source: g.source, ...(g.fresh ? { fresh: true } : {}) },
+              { source: g.source, texts: g.items.map((i) => i.text), ...(g.fresh ? { fresh: true } : {}) },
             ),
           );
         }
@@ -565,19 +575,23 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
     if (p) await p;
   };
 
+  const bytesOf = (list: Pending[]) => list.reduce((n, p) => n + p.text.length, 0);
+  const full = () => pending.length >= batchSize || pendingBytes >= maxBatchBytes;
   const beforePush = async () => {
-    if (pending.length < batchSize) return;
+    if (!full()) return;
     let prefix = 0;
     while (prefix < pending.length && units.get(pending[prefix]!.unit)?.done) prefix++;
     if (prefix > 0) {
       const batch = pending.slice(0, prefix);
       pending = pending.slice(prefix);
+      pendingBytes = bytesOf(pending);
       await dispatch(batch);
     }
-    if (pending.length >= batchSize) {
+    if (full()) {
       // Everything pending belongs to the unit being read: a stream, or a package bigger than a batch.
       const batch = pending;
       pending = [];
+      pendingBytes = 0;
       await dispatch(batch);
     }
   };
@@ -620,7 +634,9 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
           return;
         }
         await beforePush();
-        pending.push({ release: p.release, unit: ev.unit, label: ev.label, position: ev.position, key: keyOf(p.release.ocid, p.release.id) });
+        const text = JSON.stringify(p.release);
+        pending.push({ release: p.release, text, unit: ev.unit, label: ev.label, position: ev.position, key: keyOf(p.release.ocid, p.release.id) });
+        pendingBytes += text.length;
         units.get(ev.unit)!.pending++;
         if (s.releasesRead % 100 === 0) progress();
         return;
@@ -631,7 +647,10 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
         if (ev.error) {
           await settle();
           const dropped = pending.filter((p) => p.unit === ev.unit).length;
-          if (dropped) pending = pending.filter((p) => p.unit !== ev.unit);
+          if (dropped) {
+            pending = pending.filter((p) => p.unit !== ev.unit);
+            pendingBytes = bytesOf(pending);
+          }
           u.pending = 0;
           s.releasesDropped += dropped;
           const notes = [
@@ -661,11 +680,13 @@ export async function importSources(db: DB, inputs: string[], opts: ImportOption
     if (stopped || opts.signal?.aborted) {
       // A batch boundary: the batch being committed finishes; what was read after it is left for the next run.
       pending = [];
+      pendingBytes = 0;
       await settle();
       s.interrupted = true;
     } else {
       const rest = pending;
       pending = [];
+      pendingBytes = 0;
       await dispatch(rest);
       await settle();
     }

@@ -33,6 +33,8 @@ export interface IngestOptions {
   source: string;
   /** The caller guarantees every ocid is new to the database (bulk seeding): skips look-ups. */
   fresh?: boolean;
+  /** `JSON.stringify` of each release, when the caller has it already (the importer). */
+  texts?: readonly string[];
 }
 
 export interface IngestResult {
@@ -50,7 +52,7 @@ export function releaseHash(json: string): string {
 }
 
 export async function ingestReleases(db: Executor, releases: OcdsRelease[], opts: IngestOptions): Promise<IngestResult> {
-  const texts = releases.map((r) => JSON.stringify(r));
+  const texts = opts.texts ?? releases.map((r) => JSON.stringify(r));
   const rows = releases.map((r, i) => ({
     ocid: r.ocid,
     release_id: r.id,
