@@ -33,6 +33,17 @@ export interface OrganisationsTable {
   postcode: string | null;
   group_id: Id | null;
   created_at: Generated<Date>;
+  /** Set when merged into another organisation but kept (something still references it): migration 0010. */
+  merged_into: Id | null;
+  merged_at: Timestamp | null;
+}
+
+/** A resolution key that now means another organisation (a merge): migration 0010. */
+export interface OrganisationAliasesTable {
+  key: string;
+  organisation_id: Id;
+  merged_at: Generated<Date>;
+  merged_by: string | null;
 }
 
 export interface ReleasesTable {
@@ -399,6 +410,7 @@ export interface RateLimitsTable {
 export interface Database {
   org_groups: OrgGroupsTable;
   organisations: OrganisationsTable;
+  organisation_aliases: OrganisationAliasesTable;
   releases: ReleasesTable;
   processes: ProcessesTable;
   awards: AwardsTable;

@@ -8,8 +8,10 @@
  *    release belongs to (`name:<normalised>|buyer:<buyer key>`). Buyers
  *    without identifier or postcode are matched by name alone.
  *
- * The key is stored on the organisation; merging two organisations later is a
- * matter of repointing rows at one id.
+ * The key is stored on the organisation. When two organisations turn out to
+ * be one, merging them (app/services/organisations-merge.server.ts) makes the
+ * merged-away key an alias of the survivor (organisation_aliases), which
+ * resolution consults before creating anything, so the merge sticks.
  */
 import type { PartyInfo } from "./types";
 import { normaliseName } from "./ocds/text";

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { recordEvents, splitLines } from "./import-sources.server";
+import { looksLikeJsonLines, readInput, recordEvents, splitLines } from "./import-sources.server";
 
 async function lines(chunks: string[], max = 100) {
   async function* src() {
@@ -54,5 +57,45 @@ describe("recordEvents", () => {
     ]);
     expect([...recordEvents({ ocid: "o", releases: {} }, "records[2]")][0]).toMatchObject({ type: "reject", reason: "releases: not an array (an object)" });
     expect([...recordEvents("x", "records[3]")][0]).toMatchObject({ type: "reject", reason: "record: not an object (a string)" });
+  });
+});
+
+describe("looksLikeJsonLines", () => {
+  const rel = (id: string) => JSON.stringify({ ocid: `o-${id}`, id, date: "2024-01-01T00:00:00Z", tag: ["tender"] });
+  const pkg = JSON.stringify({ releases: [JSON.parse(rel("1"))], links: { next: "https://x/?page=2" } });
+  it("is JSON Lines only when a second object line follows a first line that is a release, not a package", () => {
+    expect(looksLikeJsonLines(`${rel("1")}\n${rel("2")}\n`)).toBe(true);
+    expect(looksLikeJsonLines(`${rel("1")}\n\n  \n${rel("2")}`)).toBe(true);
+    // The second line has not ended within what was read: it opens as an object.
+    expect(looksLikeJsonLines(`${rel("1")}\n{"ocid":"o-2","id":"2","tender":{"title":"long`)).toBe(true);
+    // One line, with a final newline (or blank lines after it): a document.
+    expect(looksLikeJsonLines(`${rel("1")}\n`)).toBe(false);
+    expect(looksLikeJsonLines(`${rel("1")}\n\n \n`)).toBe(false);
+    // A compact package page: a document, whatever follows it.
+    expect(looksLikeJsonLines(`${pkg}\n`)).toBe(false);
+    expect(looksLikeJsonLines(`${pkg}\n${pkg}\n`)).toBe(false);
+    expect(looksLikeJsonLines(`${JSON.stringify({ records: [] })}\n${rel("2")}\n`)).toBe(false);
+    // Pretty-printed JSON, or a release followed by a pretty-printed one.
+    expect(looksLikeJsonLines('{\n  "releases": []\n}\n')).toBe(false);
+    expect(looksLikeJsonLines(`${rel("1")}\n{\n  "ocid": "o-2"\n}\n`)).toBe(false);
+    expect(looksLikeJsonLines(`${rel("1")}\n[1]\n`)).toBe(false);
+  });
+
+  it("reads a one-line package ending in a newline as one document, and release lines as a stream", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "register-lines-"));
+    const kinds = async (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text);
+      const opts = { maxReleaseBytes: 1 << 20, fetch, maxPages: 0, retries: 0, retryDelayMs: 0, nextUnit: () => 1 };
+      const out: string[] = [];
+      for await (const ev of readInput(path.join(dir, name), opts)) out.push(ev.type === "unit-start" ? `start ${ev.stream ? "stream" : "document"}` : ev.type);
+      return out;
+    };
+    try {
+      expect(await kinds("page.json", `${pkg}\n`)).toEqual(["start document", "release", "unit-end"]);
+      expect(await kinds("lines.json", `${rel("1")}\n${rel("2")}\n`)).toEqual(["start stream", "release", "release", "unit-end"]);
+      expect(await kinds("one.json", `${rel("1")}\n`)).toEqual(["start document", "release", "unit-end"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,11 +9,13 @@
  *   packages, and several JSON documents one after another (concatenated
  *   JSON). Parsed by stream-json's tokenizer; each release is assembled on its
  *   own, so a multi-gigabyte package never sits in memory.
- * - JSON Lines (`.jsonl`, `.ndjson`, or any input whose first line is a whole
- *   JSON object followed by another line): one release per line, read with
- *   JSON.parse line by line (much faster than a tokenizer). A line may also
- *   hold a whole release or record package. A line longer than the release
- *   size limit is skipped without being held in memory and rejected.
+ * - JSON Lines (`.jsonl`, `.ndjson`, an ndjson content type, or any input
+ *   whose first line is a whole JSON object, not a package, followed by a
+ *   second line that is an object: see `looksLikeJsonLines`): one release per
+ *   line, read with JSON.parse line by line (much faster than a tokenizer). A
+ *   line may also hold a whole release or record package (its `links.next` is
+ *   kept). A line longer than the release size limit is skipped without being
+ *   held in memory and rejected.
  * - Plain or gzip, recognised by its magic bytes (1f 8b), whatever the name.
  * - URLs: fetched page after page following the package's `links.next`, as
  *   the UK publishers' OCDS APIs page (Contracts Finder's Search API). An
@@ -221,7 +223,7 @@ function readBytes(src: AsyncIterable<Buffer>, source: ByteSource, opts: ReadOpt
       let bytes = new Peekable(src);
       const magic = await bytes.peek(2);
       if (magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) bytes = new Peekable(gunzip(bytes.rest()));
-      const head = await bytes.peek(64 * 1024, (b) => b.includes(10));
+      const head = await bytes.peek(64 * 1024, secondLineEnds);
       const text = head.toString("utf8").replace(/^\uFEFF/, "");
       const first = text.trimStart()[0];
       if (first === undefined) {
@@ -236,7 +238,7 @@ function readBytes(src: AsyncIterable<Buffer>, source: ByteSource, opts: ReadOpt
       const typed = /ndjson|jsonl|json-seq|jsonlines/i.test(source.contentType ?? "");
       if (first === "{" && (named || typed || looksLikeJsonLines(text))) {
         yield start(true);
-        for await (const ev of readJsonLines(bytes.rest(), opts.maxReleaseBytes)) yield { ...ev, unit, label };
+        for await (const ev of readJsonLines(bytes.rest(), opts.maxReleaseBytes, state)) yield { ...ev, unit, label };
       } else {
         yield start(false);
         for await (const ev of readDocuments(bytes.rest(), opts.maxReleaseBytes, state)) yield { ...ev, unit, label };
@@ -254,16 +256,48 @@ function readBytes(src: AsyncIterable<Buffer>, source: ByteSource, opts: ReadOpt
   return { events: events(), state };
 }
 
-/** A first line that is a whole JSON object, followed by more: JSON Lines. */
-function looksLikeJsonLines(head: string): boolean {
+const isBlank = (c: number | undefined) => c === 32 || c === 9 || c === 13 || c === 10;
+
+/** Enough has been read to tell JSON Lines: the second non-empty line has ended (or the input has). */
+function secondLineEnds(b: Buffer): boolean {
+  const nl = b.indexOf(10);
+  if (nl < 0) return false;
+  let i = nl + 1;
+  while (i < b.length && isBlank(b[i])) i++;
+  return i < b.length && b.indexOf(10, i) >= 0;
+}
+
+/** A package document (releases or records at the top), as opposed to a release. */
+const isPackage = (v: JsonObject) => ("releases" in v || "records" in v) && !("ocid" in v);
+
+/**
+ * JSON Lines, told from the first 64 KB: the first line is a whole JSON
+ * object that is not itself a package, and a second non-empty line follows
+ * that is an object too (whole, when it ends within what was read; else it at
+ * least opens like one). A package on one line — a compact API page, with or
+ * without a final newline, even with more documents after it — is read as a
+ * document instead, so its `links.next` is kept and the page is one unit.
+ */
+export function looksLikeJsonLines(head: string): boolean {
   const nl = head.indexOf("\n");
   if (nl < 0) return false;
   const line = head.slice(0, nl).trim();
   if (!line.startsWith("{") || !line.endsWith("}")) return false;
+  const parsed = parseObject(line);
+  if (!parsed || isPackage(parsed)) return false;
+  const rest = head.slice(nl + 1).replace(/^\s+/, "");
+  if (!rest.startsWith("{")) return false;
+  const end = rest.indexOf("\n");
+  if (end < 0) return true; // a second line longer than what was read: it opens as an object
+  return parseObject(rest.slice(0, end).trim()) !== null;
+}
+
+function parseObject(text: string): JsonObject | null {
   try {
-    return isObject(JSON.parse(line));
+    const v: unknown = JSON.parse(text);
+    return isObject(v) ? v : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -274,7 +308,12 @@ type UnitlessEvent =
 // ---------------------------------------------------------------------------
 // JSON Lines
 
-async function* readJsonLines(src: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<UnitlessEvent> {
+/**
+ * One value per line. A line holding a release or record package may carry
+ * `links.next`; as with concatenated documents, the last package's link is
+ * the unit's (followed only for URLs).
+ */
+async function* readJsonLines(src: AsyncIterable<Buffer>, maxBytes: number, state: { next: string | null }): AsyncGenerator<UnitlessEvent> {
   for await (const line of splitLines(src, maxBytes)) {
     const position = `line ${line.n}`;
     if (line.tooLong !== undefined) {
@@ -290,8 +329,14 @@ async function* readJsonLines(src: AsyncIterable<Buffer>, maxBytes: number): Asy
       yield { type: "reject", position, reason: `invalid JSON (${e instanceof Error ? e.message : String(e)})` };
       continue;
     }
+    if (isObject(value) && isPackage(value)) state.next = nextLink(value);
     yield* valueEvents(value, position, true);
   }
+}
+
+function nextLink(pkg: JsonObject): string | null {
+  const next = isObject(pkg.links) ? pkg.links.next : undefined;
+  return typeof next === "string" && next.trim() !== "" ? next.trim() : null;
 }
 
 /** Lines of a byte stream; a line over `maxBytes` is counted and skipped, never held. */
@@ -646,8 +691,7 @@ class DocumentMachine {
     const where = this.prefix().trim() || "document";
     if (this.streamed) {
       if (this.metaOverflow) this.out.push({ type: "reject", position: where, reason: `package metadata larger than ${mb(this.maxBytes)} (ignored)` });
-      const next = (this.meta.links as JsonObject | undefined)?.next;
-      this.next = typeof next === "string" && next.trim() !== "" ? next.trim() : null;
+      this.next = nextLink(this.meta);
       return;
     }
     if (this.metaOverflow) {

@@ -8,6 +8,7 @@ import * as m0006 from "./0006_production";
 import * as m0007 from "./0007_sensitive";
 import * as m0008 from "./0008_register_indexes";
 import * as m0009 from "./0009_deferred_rollups";
+import * as m0010 from "./0010_organisation_aliases";
 
 /** Every migration, in order. Never edit one that has shipped: add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "0007_sensitive": m0007,
   "0008_register_indexes": m0008,
   "0009_deferred_rollups": m0009,
+  "0010_organisation_aliases": m0010,
 };

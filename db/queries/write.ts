@@ -127,30 +127,75 @@ function changesOnRecord(o: OrgUpsert, r: OrgUpsert): boolean {
  * rewritten (a batch names the same buyers and suppliers again and again:
  * rewriting them would only add dead row versions and lock them); the rest
  * are upserted in key order, so concurrent writers lock rows in one order.
+ *
+ * A key that is an alias (organisation_aliases: the key of an organisation
+ * merged into another, see app/services/organisations-merge.server.ts)
+ * resolves to the organisation it points to, as on record: it is never
+ * inserted again, and its attributes do not overwrite the survivor's (which
+ * only gains the role, buyer or supplier, it is named in). Per chunk of keys:
+ * one read of aliases, one of organisations on record; then the upserts.
  */
 export async function upsertOrganisations(db: Executor, orgs: OrgUpsert[]): Promise<Map<string, OrgRecord>> {
   const out = new Map<string, OrgRecord>();
   const CHUNK = 2000;
   const sorted = [...orgs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const write: OrgUpsert[] = [];
+  /** Alias keys by the id of the organisation they resolve to (refreshed if that one is written below). */
+  const aliasKeys = new Map<bigint, string[]>();
+  const roles = new Map<bigint, { buyer: boolean; supplier: boolean }>();
   for (let i = 0; i < sorted.length; i += CHUNK) {
     const part = sorted.slice(i, i + CHUNK);
-    const onRecord = await db
-      .selectFrom("organisations")
-      .select(["id", "key", "name", "is_buyer", "is_supplier", "scale", "org_type", "buyer_type", "country_code", "region", "postcode"])
-      .where(
-        "key",
-        "in",
-        part.map((o) => o.key),
-      )
+    const keys = part.map((o) => o.key);
+    const aliased = await db
+      .selectFrom("organisation_aliases as a")
+      .innerJoin("organisations as o", "o.id", "a.organisation_id")
+      .select(["a.key as alias", "o.id", "o.key", "o.name", "o.is_buyer", "o.is_supplier", "o.scale", "o.buyer_type", "o.region"])
+      .where("a.key", "in", keys)
       .execute();
+    const byAlias = new Map(aliased.map((r) => [r.alias, r]));
+    const direct = part.filter((o) => !byAlias.has(o.key));
+    const onRecord =
+      direct.length === 0
+        ? []
+        : await db
+            .selectFrom("organisations")
+            .select(["id", "key", "name", "is_buyer", "is_supplier", "scale", "org_type", "buyer_type", "country_code", "region", "postcode"])
+            .where(
+              "key",
+              "in",
+              direct.map((o) => o.key),
+            )
+            .execute();
     const byKey = new Map(onRecord.map((r) => [r.key, r]));
     for (const o of part) {
+      const a = byAlias.get(o.key);
+      if (a) {
+        out.set(o.key, { id: a.id, key: a.key, name: a.name, scale: a.scale, buyer_type: a.buyer_type, region: a.region });
+        aliasKeys.set(a.id, [...(aliasKeys.get(a.id) ?? []), o.key]);
+        if ((o.is_buyer && !a.is_buyer) || (o.is_supplier && !a.is_supplier)) {
+          const r = roles.get(a.id) ?? { buyer: false, supplier: false };
+          roles.set(a.id, { buyer: r.buyer || (o.is_buyer && !a.is_buyer), supplier: r.supplier || (o.is_supplier && !a.is_supplier) });
+        }
+        continue;
+      }
       const r = byKey.get(o.key);
       if (r && !changesOnRecord(o, r as unknown as OrgUpsert)) {
         out.set(o.key, { id: r.id, key: r.key, name: r.name, scale: r.scale, buyer_type: r.buyer_type, region: r.region });
       } else write.push(o);
     }
+  }
+  if (roles.size > 0) {
+    const ids = [...roles.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const buyers = ids.filter((id) => roles.get(id)!.buyer);
+    const suppliers = ids.filter((id) => roles.get(id)!.supplier);
+    await db
+      .updateTable("organisations")
+      .set({
+        is_buyer: buyers.length ? sql<boolean>`is_buyer or id in (${sql.join(buyers)})` : sql<boolean>`is_buyer`,
+        is_supplier: suppliers.length ? sql<boolean>`is_supplier or id in (${sql.join(suppliers)})` : sql<boolean>`is_supplier`,
+      })
+      .where("id", "in", ids)
+      .execute();
   }
   for (let i = 0; i < write.length; i += CHUNK) {
     const rows = await db
@@ -171,7 +216,11 @@ export async function upsertOrganisations(db: Executor, orgs: OrgUpsert[]): Prom
       )
       .returning(["id", "key", "name", "scale", "buyer_type", "region"])
       .execute();
-    for (const r of rows) out.set(r.key, r);
+    for (const r of rows) {
+      out.set(r.key, r);
+      // An alias of an organisation written in this batch resolves to it as written.
+      for (const k of aliasKeys.get(r.id) ?? []) out.set(k, r);
+    }
   }
   return out;
 }
@@ -241,4 +290,11 @@ export async function setMeta(db: Executor, key: string, value: string): Promise
 export async function getMeta(db: Executor, key: string): Promise<string | null> {
   const r = await db.selectFrom("register_meta").select("value").where("key", "=", key).executeTakeFirst();
   return r?.value ?? null;
+}
+
+/** Several register_meta values in one read (absent keys are missing from the map). */
+export async function getMetas(db: Executor, keys: readonly string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.selectFrom("register_meta").select(["key", "value"]).where("key", "in", [...keys]).execute();
+  return new Map(rows.map((r) => [r.key, r.value]));
 }

@@ -119,6 +119,60 @@ describe(`import from a publisher's API (${process.env.TEST_DATABASE_URL ? "Post
     expect(r.rejections[0]!.reason).toMatch(/^truncated JSON/);
   });
 
+  it("follows links.next from compact pages that end in a newline (not mistaken for JSON Lines)", async () => {
+    const rel = freshCopies(all.slice(0, 12), 1, "nl");
+    const paged = pagedPackages(rel, 4);
+    const sizes: number[] = [];
+    const s = await serve((req, res, origin) => {
+      const page = Number(new URL(req.url ?? "/", origin).searchParams.get("page") ?? 1);
+      const body = `${JSON.stringify(paged.page(origin, page))}\n`;
+      sizes.push(Buffer.byteLength(body));
+      res.setHeader("Content-Type", "application/json");
+      res.end(body);
+    });
+    servers.push(s);
+    const before = await count();
+    const r = await importSources(t.db, [`${s.url}/ocds/search?page=1`]);
+    expect(r.rejections).toEqual([]);
+    expect(r).toMatchObject({ sources: 3, releasesRead: 12, imported: 12, rejected: 0 });
+    expect(s.hits).toEqual(["/ocds/search?page=1", "/ocds/search?page=2", "/ocds/search?page=3"]);
+    // Each page is one line under the 64 KB the format is told from: the case that used to stop after page 1.
+    expect(sizes.every((n) => n < 64 * 1024)).toBe(true);
+    expect(await count()).toBe(before + 12);
+  });
+
+  it("follows links.next from pretty-printed, multi-line pages", async () => {
+    const rel = freshCopies(all.slice(12, 27), 1, "pretty");
+    const paged = pagedPackages(rel, 5);
+    const s = await serve((req, res, origin) => {
+      const page = Number(new URL(req.url ?? "/", origin).searchParams.get("page") ?? 1);
+      res.setHeader("Content-Type", "application/json; charset=utf-8");
+      res.end(`${JSON.stringify(paged.page(origin, page), null, 2)}\n`);
+    });
+    servers.push(s);
+    const before = await count();
+    const r = await importSources(t.db, [`${s.url}/ocds/search?page=1`]);
+    expect(r.rejections).toEqual([]);
+    expect(r).toMatchObject({ sources: 3, releasesRead: 15, imported: 15, rejected: 0 });
+    expect(s.hits).toHaveLength(3);
+    expect(await count()).toBe(before + 15);
+  });
+
+  it("follows links.next from a package read as a JSON Lines line (an ndjson page)", async () => {
+    const rel = freshCopies(all.slice(27, 33), 1, "ndjson");
+    const paged = pagedPackages(rel, 2);
+    const s = await serve((req, res, origin) => {
+      const page = Number(new URL(req.url ?? "/", origin).searchParams.get("page") ?? 1);
+      res.setHeader("Content-Type", "application/x-ndjson");
+      res.end(`${JSON.stringify(paged.page(origin, page))}\n`);
+    });
+    servers.push(s);
+    const r = await importSources(t.db, [`${s.url}/ocds/search?page=1`]);
+    expect(r.rejections).toEqual([]);
+    expect(r).toMatchObject({ sources: 3, releasesRead: 6, imported: 6, rejected: 0 });
+    expect(s.hits).toHaveLength(3);
+  });
+
   it("retries a busy server (503) and a refused connection is a clear rejection", async () => {
     let calls = 0;
     const rel = freshCopies(all.slice(0, 5), 1, "busy");
