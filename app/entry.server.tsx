@@ -1,10 +1,11 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./lib/nonce";
 import { isDatabaseDown } from "./server/db-errors.server";
+import { type Logger, createLogger } from "./server/logger.server";
 import { requestStore } from "./server/request-context.server";
 
 const ABORT_DELAY = 10_000;
@@ -17,13 +18,32 @@ const unavailablePage = (requestId: string) => `<!DOCTYPE html>
 <p class="govuk-body">Its database is not answering. Nothing published has been lost. Try again in a few minutes.</p>
 <p class="govuk-body-s">Request id ${requestId}</p></main></div></body></html>`;
 
+// Without a server logger in the load context (a bare test server): errors still go out as JSON lines.
+let fallbackLogger: Logger | null = null;
+
+/** The server's pino logger (handed over in the load context), so errors share its format and destination. */
+function loggerOf(context: unknown): Logger {
+  const logger = (context as { logger?: Logger } | undefined)?.logger;
+  if (logger) return logger;
+  fallbackLogger ??= createLogger("error");
+  return fallbackLogger;
+}
+
+function logError(context: unknown, request: Request, error: unknown): void {
+  const requestId = (context as { requestId?: string } | undefined)?.requestId ?? requestStore.getStore()?.requestId;
+  const path = new URL(request.url).pathname;
+  // A 4xx the router raised itself (no route matched, no action): the request's log line says enough.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  const err = error instanceof Error ? error : isRouteErrorResponse(error) ? { status: error.status, statusText: error.statusText } : String(error);
+  loggerOf(context).error({ requestId, path, err });
+}
+
 /** Errors are logged once, with the request id the error page shows. */
-export const handleError: HandleErrorFunction = (error, { request }) => {
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;
   const store = requestStore.getStore();
   if (store && isDatabaseDown(error)) store.dbDown = true;
-  const e = error instanceof Error ? { message: error.message, stack: error.stack } : String(error);
-  console.error(JSON.stringify({ level: "error", requestId: store?.requestId, path: new URL(request.url).pathname, err: e }));
+  logError(context, request, error);
 };
 
 /**
@@ -69,7 +89,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logError(loadContext, request, error);
         },
       },
     );

@@ -3,7 +3,46 @@
  * stops the server with a message naming it.
  */
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import { z } from "zod";
+import { FLAG_ENV_VARS, flagConfigFromEnv } from "./domain/flags/config";
+import { DEFAULT_METRICS_CONFIG, type MetricsConfig } from "./domain/metrics/config";
+import { loadMetricsConfig } from "./services/metrics-config.server";
+
+const TRUST_PROXY_PRESETS = ["loopback", "linklocal", "uniquelocal"];
+
+/** A CIDR's prefix length is a whole number within the address's size. */
+function validCidr(item: string): boolean {
+  const [addr, bits, ...rest] = item.split("/");
+  const family = isIP(addr ?? "");
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Express's "trust proxy" forms: a hop count ("1": the nearest proxy's X-Forwarded-For decides),
+ * or a comma-separated list of "loopback", "linklocal", "uniquelocal", addresses and CIDRs.
+ * "true" (trust every hop) is refused: any client could then choose its own address.
+ */
+const TrustProxySchema = z
+  .string()
+  .trim()
+  .transform((v, ctx): number | string => {
+    if (/^\d+$/.test(v)) {
+      if (Number(v) > 20) ctx.addIssue({ code: "custom", message: "a hop count must be from 0 to 20" });
+      return Number(v);
+    }
+    const items = v.split(",").map((x) => x.trim());
+    const bad = items.filter((x) => !TRUST_PROXY_PRESETS.includes(x) && !validCidr(x));
+    if (bad.length > 0 || items.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a hop count (e.g. 1) or a comma-separated list of loopback, linklocal, uniquelocal, IP addresses and CIDRs (e.g. 10.0.0.0/8); not ${bad.map((x) => JSON.stringify(x)).join(", ")}`,
+      });
+    }
+    return items.join(",");
+  });
 
 const EnvSchema = z
   .object({
@@ -21,10 +60,22 @@ const EnvSchema = z
     RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     /** Sign-in attempts allowed per address per 15 minutes. */
     RATE_LIMIT_LOGIN_PER_15_MINUTES: z.coerce.number().int().min(1).default(30),
-    /** Largest request body accepted, in bytes (bulk CSV uploads included). */
+    /** Largest request body accepted, in bytes: the bulk CSV upload (/publish/bulk); every other body is held to MAX_FORM_BYTES. */
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
     /** Requests in flight are given this long to finish on SIGTERM. */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    /**
+     * Demonstration data (and the demonstration accounts) on an empty register: "1" loads them,
+     * "0" never. Unset: loaded in development and test; in production only when DEMO_CONTRACTS
+     * is set. Never loaded once any user account exists (scripts/start.ts, seeds/load.ts).
+     */
+    DEMO: z.enum(["0", "1"], { message: 'must be "1" (load demonstration data into an empty register) or "0" (never)' }).optional(),
+    /** Which proxies' X-Forwarded-For to believe (Express "trust proxy"): a hop count, "loopback", addresses or CIDRs. */
+    TRUST_PROXY: TrustProxySchema.default("loopback"),
+    /** Largest request body accepted outside the bulk upload (/publish/bulk), in bytes; never more than MAX_BODY_BYTES. */
+    MAX_FORM_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+    /** Dashboard and statistics results cached per data version ("on"), or computed on every request ("off"). */
+    STATS_CACHE: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -32,15 +83,40 @@ const EnvSchema = z
     }
   });
 
-export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string };
+export type Env = Omit<z.infer<typeof EnvSchema>, "DEMO"> & {
+  SESSION_SECRET: string;
+  /** Whether an empty register (no contracts, no user accounts) gets demonstration data at start: see DEMO. */
+  DEMO: boolean;
+  /** The metric configuration in force: METRICS_CONFIG (a JSON file) and METRICS_* variables over the defaults (app/services/metrics-config.server.ts). */
+  metrics: MetricsConfig;
+};
+
+const FLAG_VARS: readonly string[] = Object.values(FLAG_ENV_VARS);
+
+/** The red-flag thresholds (FLAG_*), by variable name: each must parse, and a misspelt FLAG_ name is an error too. */
+function flagIssues(env: Record<string, string | undefined>): string[] {
+  const r = flagConfigFromEnv(env);
+  const issues = r.ok ? [] : r.errors.map((e) => `  ${e}`);
+  for (const name of Object.keys(env)) {
+    if (name.startsWith("FLAG_") && !FLAG_VARS.includes(name)) issues.push(`  ${name}: is not a red-flag setting (they are ${FLAG_VARS.join(", ")})`);
+  }
+  return issues;
+}
 
 export function parseEnv(raw: NodeJS.ProcessEnv = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ""));
   const r = EnvSchema.safeParse(cleaned);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`);
-    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
-  }
+  const metrics = loadMetricsConfig(cleaned);
+  const lines = [...(r.success ? [] : r.error.issues.map((i) => `  ${i.path.join(".") || "(environment)"}: ${i.message}`)), ...flagIssues(cleaned)];
+  if (!metrics.ok) lines.push(...metrics.errors.map((e) => `  ${e}`));
+  if (!r.success || lines.length > 0) throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  // Demonstration data: asked for (DEMO=1, or DEMO_CONTRACTS given), refused (DEMO=0), else by NODE_ENV.
+  const demo = r.data.DEMO === "1" || (r.data.DEMO === undefined && (r.data.NODE_ENV !== "production" || cleaned.DEMO_CONTRACTS !== undefined));
   // Development: a fresh secret each start (sessions end on restart), never used in production.
-  return { ...r.data, SESSION_SECRET: r.data.SESSION_SECRET ?? randomBytes(32).toString("hex") };
+  return {
+    ...r.data,
+    DEMO: demo,
+    SESSION_SECRET: r.data.SESSION_SECRET ?? randomBytes(32).toString("hex"),
+    metrics: metrics.ok ? metrics.config : DEFAULT_METRICS_CONFIG,
+  };
 }

@@ -1,5 +1,6 @@
 import type { DB } from "../db/client";
 import type { Env } from "./env.server";
+import type { Logger } from "./server/logger.server";
 
 /** What the HTTP server hands every loader and action. */
 export interface RegisterContext {
@@ -15,6 +16,8 @@ export interface RegisterContext {
   requestId: string;
   /** The client's address (proxy-aware), for throttling and the audit log. */
   clientIp: string;
+  /** The server's structured (pino) logger, when it has one: errors are logged with the request id. */
+  logger?: Logger;
 }
 
 declare module "@remix-run/server-runtime" {

@@ -1,6 +1,7 @@
 /**
  * npm start — build if needed, migrate, load demonstration data only if the
- * database holds no contracts, then serve on PORT.
+ * database holds no contracts and no user account (in production only when
+ * asked for: DEMO=1 or DEMO_CONTRACTS), then serve on PORT.
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -41,7 +42,7 @@ if (!env.DATABASE_URL) {
 const handle = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onQuery: recordDbTime });
 const readHandle = env.DATABASE_READ_URL ? await openDatabase({ url: env.DATABASE_READ_URL, onQuery: recordDbTime }) : null;
 await migrateToLatest(handle.db);
-await loadDemoIfEmpty(handle.db, { contracts: env.DEMO_CONTRACTS, seed: env.DEMO_SEED, progress: process.stdout.isTTY });
+await loadDemoIfEmpty(handle.db, { enabled: env.DEMO, contracts: env.DEMO_CONTRACTS, seed: env.DEMO_SEED, progress: process.stdout.isTTY });
 
 const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
 const app = createApp({ db: handle.db, readDb: readHandle?.db ?? handle.db, env, build, mode: libraryMode, logger });

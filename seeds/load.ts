@@ -117,13 +117,31 @@ export async function loadDemo(db: DB, opts: LoadDemoOptions): Promise<{ contrac
   return { contracts: done, releases, seconds: (Date.now() - started) / 1000 };
 }
 
-/** At start: load demonstration data only if the database holds no contracts. */
-export async function loadDemoIfEmpty(db: DB, opts: LoadDemoOptions): Promise<boolean> {
+/**
+ * At start: load demonstration data (with its demonstration accounts, whose passwords are
+ * published) only when it is asked for (`enabled`: env.DEMO, off by default in production)
+ * and the database holds no contracts and no user account: a register with a real account
+ * (e.g. a first administrator from `npm run user:create`) never gets demonstration data.
+ */
+export async function loadDemoIfEmpty(
+  db: DB,
+  opts: LoadDemoOptions & { enabled: boolean; log?: (message: string) => void },
+): Promise<boolean> {
+  const { enabled, log = (m: string) => console.log(m), ...demo } = opts;
+  if (demo.contracts === 0) return false;
   const any = await db.selectFrom("processes").select("ocid").limit(1).executeTakeFirst();
-  if (any || opts.contracts === 0) return false;
+  if (any) return false;
   if (await getMeta(db, "demo")) return false;
-  console.log(`The register is empty: loading ${opts.contracts.toLocaleString("en-GB")} demonstration contracts (fictional)…`);
-  const r = await loadDemo(db, { ...opts, progress: opts.progress ?? true });
-  console.log(`Loaded ${r.contracts.toLocaleString("en-GB")} contracts (${r.releases.toLocaleString("en-GB")} releases) in ${r.seconds.toFixed(1)} s.`);
+  if (!enabled) {
+    log("The register is empty; no demonstration data loaded (DEMO=0, or production without DEMO=1 or DEMO_CONTRACTS).");
+    return false;
+  }
+  if (await db.selectFrom("users").select("id").limit(1).executeTakeFirst()) {
+    log("The register is empty but has user accounts: no demonstration data loaded (it would add demonstration accounts).");
+    return false;
+  }
+  log(`The register is empty: loading ${demo.contracts.toLocaleString("en-GB")} demonstration contracts (fictional)…`);
+  const r = await loadDemo(db, { ...demo, progress: demo.progress ?? true });
+  log(`Loaded ${r.contracts.toLocaleString("en-GB")} contracts (${r.releases.toLocaleString("en-GB")} releases) in ${r.seconds.toFixed(1)} s.`);
   return true;
 }

@@ -3,7 +3,10 @@
  * - a request id on every request (X-Request-Id), one JSON log line per request;
  * - security headers, with a fresh CSP nonce per request for Remix's inline scripts;
  * - per-address rate limits (in the database) on the API and on sign-in; never on /healthz;
- * - body size limits, static assets, /healthz;
+ * - body size limits (MAX_FORM_BYTES; MAX_BODY_BYTES for the bulk upload), static assets, /healthz;
+ * - `trust proxy` from TRUST_PROXY: which proxies' X-Forwarded-For gives the client's address;
+ * - under /api/, every error the server itself answers is application/problem+json (RFC 9457);
+ *   pages keep their HTML or plain-text answers;
  * - Server-Timing: time spent in the database for each request;
  * - bad input answered with clean 4xx before it reaches a route (see `remixHandler`):
  *   methods fetch cannot represent (405), page forms that are not forms (415) or
@@ -14,7 +17,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import http, { type Server } from "node:http";
 import path from "node:path";
-import { type AppLoadContext, type ServerBuild, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
+import { type AppLoadContext, type ServerBuild, createRequestHandler } from "@remix-run/node";
 import express from "express";
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
@@ -22,6 +25,7 @@ import type { Env } from "../env.server";
 import type { RegisterContext } from "../load-context";
 import type { Logger } from "./logger.server";
 import { hit, sweep } from "./rate-limit.server";
+import { type ParamError, problem } from "../lib/params";
 import { isDatabaseDown } from "./db-errors.server";
 import { requestStore } from "./request-context.server";
 
@@ -77,7 +81,9 @@ export function createApp(opts: AppOptions) {
   const log = opts.logger;
   const production = env.NODE_ENV === "production";
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // Whose X-Forwarded-For to believe (req.ip: rate limits, sign-in throttling, the audit log).
+  app.set("trust proxy", env.TRUST_PROXY);
+  const bodyLimit = (req: express.Request) => bodyLimitFor(pathOf(req), env);
 
   // Request id, timing, one log line per request.
   app.use((req, res, next) => {
@@ -133,11 +139,12 @@ export function createApp(opts: AppOptions) {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
     const len = req.get("content-length");
     if (len === undefined) {
-      if (req.get("transfer-encoding")) return void res.status(411).type("text/plain").send("Length Required: send Content-Length.");
+      if (req.get("transfer-encoding")) return sendError(req, res, 411, "Length required", "Length Required: send Content-Length");
       return next();
     }
-    if (!/^\d+$/.test(len) || Number(len) > env.MAX_BODY_BYTES) {
-      return void res.status(413).type("text/plain").send(`Request body too large: the limit is ${env.MAX_BODY_BYTES} bytes.`);
+    const limit = bodyLimit(req);
+    if (!/^\d+$/.test(len) || Number(len) > limit) {
+      return sendError(req, res, 413, "Request body too large", `Request body too large: the limit is ${limit} bytes`);
     }
     next();
   });
@@ -172,7 +179,10 @@ export function createApp(opts: AppOptions) {
           return;
         }
       } catch (e) {
-        if (isDatabaseDown(e)) return void res.status(503).type("text/plain").send("The register is temporarily unavailable.");
+        if (isDatabaseDown(e)) {
+          res.setHeader("Retry-After", "30");
+          return sendError(req, res, 503, "Temporarily unavailable", "The register is temporarily unavailable: the database is not answering");
+        }
         return next(e);
       }
       next();
@@ -190,12 +200,13 @@ export function createApp(opts: AppOptions) {
     env,
     now: opts.now ?? (() => new Date()),
   };
-  const remix = remixHandler(opts.build, opts.mode ?? "production", env.MAX_BODY_BYTES, (req, res): AppLoadContext => {
+  const remix = remixHandler(opts.build, opts.mode ?? "production", bodyLimit, (req, res): AppLoadContext => {
     const ctx: RegisterContext = {
       ...base,
       nonce: res.locals.nonce as string,
       requestId: res.locals.requestId as string,
       clientIp: req.ip ?? "unknown",
+      ...(log ? { logger: log } : {}),
     };
     return ctx as unknown as AppLoadContext;
   });
@@ -209,19 +220,19 @@ export function createApp(opts: AppOptions) {
     if (clientStatus) {
       log?.info({ requestId, path: req.path, status: clientStatus, err: err instanceof Error ? err.message : String(err) });
       if (res.headersSent) return void res.end();
-      return void res.status(clientStatus).type("text/plain").send(`Bad request (request id ${requestId}).`);
+      return sendError(req, res, clientStatus, "Bad request", "Bad request");
     }
     const down = isDatabaseDown(err);
     log?.error({ requestId, path: req.path, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) });
     if (res.headersSent) return void res.end();
-    res
-      .status(down ? 503 : 500)
-      .type("text/plain")
-      .send(
-        down
-          ? `The register is temporarily unavailable: the database is not answering. Request id ${requestId}.`
-          : `Sorry, something went wrong. Request id ${requestId}.`,
-      );
+    if (down) res.setHeader("Retry-After", "30");
+    sendError(
+      req,
+      res,
+      down ? 503 : 500,
+      down ? "Temporarily unavailable" : "Internal server error",
+      down ? "The register is temporarily unavailable: the database is not answering" : "Sorry, something went wrong",
+    );
   });
   return app;
 }
@@ -278,12 +289,64 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 const HEADER_FIELDS = new Set(["redirectTo"]);
 const HEADER_SAFE = /^[\x20-\x7e]*$/;
 
-function badRequest(res: express.Response, status: number, message: string, headers: Record<string, string> = {}) {
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+/** The bulk upload (/publish/bulk) may send up to MAX_BODY_BYTES; every other request MAX_FORM_BYTES. */
+export function bodyLimitFor(pathname: string, env: Pick<Env, "MAX_BODY_BYTES" | "MAX_FORM_BYTES">): number {
+  const p = pathname.toLowerCase();
+  if (p === "/publish/bulk" || p.startsWith("/publish/bulk/")) return env.MAX_BODY_BYTES;
+  return Math.min(env.MAX_FORM_BYTES, env.MAX_BODY_BYTES);
+}
+
+/** The request's whole path (req.path is relative to the mount point inside `app.use("/api", …)`). */
+function pathOf(req: express.Request): string {
+  return (req.originalUrl || req.url).split("?")[0] ?? "/";
+}
+
+/** The JSON API (everything under /api/ but the /api documentation page): errors as problem+json. */
+export function isApiPath(pathname: string): boolean {
+  return /^\/api\/./i.test(pathname);
+}
+
+const STATUS_TITLES: Record<number, string> = { 400: "Bad request", 404: "Not found", 405: "Method not allowed", 500: "Internal server error", 503: "Temporarily unavailable" };
+
+/**
+ * An error the server answers itself: under /api/, RFC 9457 problem details (type, title,
+ * status, detail, the parameters at fault in `errors`, and the request id); elsewhere the
+ * plain-text sentence with the request id.
+ */
+function sendError(req: express.Request, res: express.Response, status: number, title: string, detail: string, errors: ParamError[] = []) {
+  const requestId = res.locals.requestId as string;
+  if (isApiPath(pathOf(req))) {
+    res
+      .status(status)
+      .setHeader("Cache-Control", "no-store")
+      .type("application/problem+json")
+      .send(JSON.stringify({ ...problem(status, title, errors, `${detail}.`), requestId }));
+    return;
+  }
   res
     .status(status)
     .type("text/plain")
-    .send(`${message} (request id ${res.locals.requestId as string}).`);
+    .send(`${detail} (request id ${requestId}).`);
+}
+
+/** A Remix answer under /api/ that is an error but not JSON (Remix's own "Unexpected Server Error"): problem+json. */
+async function apiErrorResponse(response: Response, requestId: string): Promise<Response> {
+  const type = response.headers.get("content-type") ?? "";
+  if (response.status < 400 || /json/i.test(type)) return response;
+  const down = response.status >= 500 && requestStore.getStore()?.dbDown === true;
+  const status = down ? 503 : response.status;
+  const text = response.status < 500 && /^text\/plain/i.test(type) ? (await response.text()).trim().slice(0, 500) : "";
+  await response.body?.cancel().catch(() => {});
+  const detail = down
+    ? "The register is temporarily unavailable: the database is not answering."
+    : status >= 500
+      ? "Sorry, something went wrong."
+      : text || (STATUS_TITLES[status] ?? "Error");
+  const headers = new Headers({ "Content-Type": "application/problem+json", "Cache-Control": "no-store", "Access-Control-Allow-Origin": "*" });
+  if (down) headers.set("Retry-After", "30");
+  const allow = response.headers.get("allow");
+  if (allow) headers.set("Allow", allow);
+  return new Response(JSON.stringify({ ...problem(status, STATUS_TITLES[status] ?? "Error", [], detail), requestId }), { status, headers });
 }
 
 /** The request body, at most `limit` bytes (the declared length was checked earlier). */
@@ -323,47 +386,52 @@ export function safeHeaderValue(value: string): string {
 function remixHandler(
   build: ServerBuild,
   mode: "production" | "development",
-  maxBody: number,
+  bodyLimit: (req: express.Request) => number,
   getLoadContext: (req: express.Request, res: express.Response) => AppLoadContext,
 ): express.RequestHandler {
   const handleRequest = createRequestHandler(build, mode);
   return async (req, res, next) => {
     try {
       if (!FETCH_METHODS.has(req.method)) {
-        return badRequest(res, 405, `Method ${req.method} is not allowed`, { Allow: [...FETCH_METHODS].join(", ") });
+        res.setHeader("Allow", [...FETCH_METHODS].join(", "));
+        return sendError(req, res, 405, "Method not allowed", `Method ${req.method} is not allowed`);
       }
       const url = new URL(req.originalUrl, "http://localhost");
       for (const [name, value] of url.searchParams) {
         if (CONTROL.test(value) || CONTROL.test(name) || (HEADER_FIELDS.has(name) && !HEADER_SAFE.test(value))) {
-          return badRequest(res, 400, `Bad request: the parameter ${JSON.stringify(name.replace(CONTROL, "?").slice(0, 60))} holds control characters or, in a redirect target, characters outside printable ASCII`);
+          const param = name.replace(new RegExp(CONTROL.source, "g"), "?").slice(0, 60);
+          const message = HEADER_FIELDS.has(name) && !CONTROL.test(value) ? "must be printable ASCII (a percent-encoded path)" : "must not hold control characters";
+          return sendError(req, res, 400, "Bad request", `Bad request: the parameter ${JSON.stringify(param)} ${message}`, [{ param, message }]);
         }
       }
       let body: Buffer | undefined;
       if (req.method !== "GET" && req.method !== "HEAD") {
+        const maxBody = bodyLimit(req);
         const read = await readBody(req, maxBody);
-        if (read === null) return badRequest(res, 413, `Request body too large: the limit is ${maxBody} bytes`);
+        if (read === null) return sendError(req, res, 413, "Request body too large", `Request body too large: the limit is ${maxBody} bytes`);
         body = read;
         const type = req.get("content-type") ?? "";
         const api = req.path.startsWith("/api/");
         if (!api && req.method !== "OPTIONS") {
           if (!FORM_TYPES.test(type)) {
-            return badRequest(res, 415, "Unsupported media type: send the form as application/x-www-form-urlencoded or multipart/form-data");
+            return sendError(req, res, 415, "Unsupported media type", "Unsupported media type: send the form as application/x-www-form-urlencoded or multipart/form-data");
           }
           let form: FormData;
           try {
             form = await new Request("http://localhost/", { method: "POST", headers: { "content-type": type }, body: new Uint8Array(body) }).formData();
           } catch {
-            return badRequest(res, 400, "Bad request: the form could not be read (its body does not match its Content-Type)");
+            return sendError(req, res, 400, "Bad request", "Bad request: the form could not be read (its body does not match its Content-Type)");
           }
           for (const f of HEADER_FIELDS) {
             for (const v of form.getAll(f)) {
-              if (typeof v === "string" && !HEADER_SAFE.test(v)) return badRequest(res, 400, `Bad request: the field ${f} must be printable ASCII (a percent-encoded path)`);
+              if (typeof v === "string" && !HEADER_SAFE.test(v)) return sendError(req, res, 400, "Bad request", `Bad request: the field ${f} must be printable ASCII (a percent-encoded path)`, [{ param: f, message: "must be printable ASCII (a percent-encoded path)" }]);
             }
           }
         }
       }
       const request = remixRequest(req, res, body);
-      const response = await handleRequest(request, getLoadContext(req, res));
+      const answered = await handleRequest(request, getLoadContext(req, res));
+      const response = isApiPath(pathOf(req)) ? await apiErrorResponse(answered, res.locals.requestId as string) : answered;
       res.statusMessage = response.statusText;
       res.status(response.status);
       const names = new Set<string>();
@@ -383,28 +451,48 @@ function remixHandler(
  * Stream a body. A stream that fails before its first chunk (a download whose
  * first query finds the database down) becomes an error page (503 or 500) in
  * place of the route's headers; once bytes are out, a failure cuts the
- * connection so a truncated download never looks complete.
+ * connection so a truncated download never looks complete. Backpressure: the
+ * next chunk is read only when the client has taken the last one, so a slow
+ * client holds a download (and its database reads) back instead of the whole
+ * body piling up in memory; a client that goes away cancels the stream.
  */
 async function sendBody(body: ReadableStream<Uint8Array>, res: express.Response, routeHeaders: Set<string>): Promise<void> {
   const reader = body.getReader();
-  let first: ReadableStreamReadResult<Uint8Array>;
+  let chunk: ReadableStreamReadResult<Uint8Array>;
   try {
-    first = await reader.read();
+    chunk = await reader.read();
   } catch (e) {
     for (const name of routeHeaders) res.removeHeader(name);
     throw e;
   }
-  if (first.done) return void res.end();
-  res.write(first.value);
-  const rest = new ReadableStream<Uint8Array>({
-    pull: async (controller) => {
-      const next = await reader.read();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    cancel: (reason) => reader.cancel(reason),
+  try {
+    while (!chunk.done) {
+      if (res.destroyed) {
+        await reader.cancel().catch(() => {});
+        return;
+      }
+      if (!res.write(chunk.value)) await drained(res);
+      chunk = await reader.read();
+    }
+  } catch (e) {
+    res.destroy(e as Error);
+    throw e;
+  }
+  res.end();
+}
+
+/** Resolves when the response can take more (or the connection has gone). */
+function drained(res: express.Response): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
   });
-  await writeReadableStreamToWritable(rest, res);
 }
 
 /** The Fetch Request Remix expects, as @remix-run/express builds it, with the body already read. */

@@ -8,9 +8,11 @@
  *   32 MiB), a random 16-byte salt per password, compared in constant time.
  *   Stored as `scrypt$N$r$p$salt$hash`, so the cost can be raised later.
  * - Sign-in throttling, per account and per address, counted from the
- *   database (login_attempts) so every instance shares it: 5 failures for an
- *   account or 30 from an address within 15 minutes block further attempts
- *   until the window has passed.
+ *   database (login_attempts) so every instance shares it: 5 failed attempts
+ *   for an account or 30 from an address within 15 minutes block further
+ *   attempts until fewer remain in the window. Each attempt is recorded before
+ *   the password is checked (and removed only by a success), so parallel
+ *   guesses cannot slip past the count.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
 import { redirect } from "@remix-run/node";
@@ -194,6 +196,26 @@ export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_ACCOUNT = 5;
 export const MAX_FAILURES_PER_ADDRESS = 30;
 
+/**
+ * Whole minutes until an attempt for this account (or from this address) would be checked
+ * again: when no more than `max - 1` of the `count` attempts recorded in the window (this one
+ * included) are still in it, i.e. when the (count - max + 1)-th oldest leaves it.
+ */
+async function minutesUntilAllowed(db: Executor, column: "email" | "ip", value: string, count: number, max: number, now: Date): Promise<number> {
+  const row = await db
+    .selectFrom("login_attempts")
+    .select("at")
+    .where(column, "=", value)
+    .where("at", ">", new Date(now.getTime() - THROTTLE_WINDOW_MS))
+    .orderBy("at")
+    .orderBy("id")
+    .offset(Math.max(0, count - max))
+    .limit(1)
+    .executeTakeFirst();
+  const at = row ? new Date(row.at).getTime() : now.getTime();
+  return Math.max(1, Math.ceil((at + THROTTLE_WINDOW_MS - now.getTime()) / 60_000));
+}
+
 export type SignInResult =
   | { ok: true; session: NewSession; user: { id: bigint; email: string; role: string } }
   | { ok: false; reason: "invalid" }
@@ -204,27 +226,29 @@ export async function signIn(
   env: Pick<Env, "SESSION_SECRET" | "NODE_ENV">,
   input: { email: string; password: string; ip: string; userAgent: string | null; now: Date },
 ): Promise<SignInResult> {
-  const email = input.email.trim().toLowerCase();
+  const typed = input.email.trim().toLowerCase();
+  const email = typed.slice(0, 320);
   const since = new Date(input.now.getTime() - THROTTLE_WINDOW_MS);
-  const counts = await failedLoginCounts(db, email, input.ip, since);
-  const waitFrom = (first: Date | null) =>
-    Math.max(1, Math.ceil(((first ? new Date(first).getTime() : input.now.getTime()) + THROTTLE_WINDOW_MS - input.now.getTime()) / 60000));
   const audit = (action: string, summary: string, userId: bigint | null) =>
-    insertAudit(db, { userId, userEmail: email.slice(0, 320), action, summary, ip: input.ip, userAgent: input.userAgent, at: input.now });
+    insertAudit(db, { userId, userEmail: email, action, summary, ip: input.ip, userAgent: input.userAgent, at: input.now });
 
-  if (counts.byEmail >= MAX_FAILURES_PER_ACCOUNT) {
+  // The attempt is recorded (as a failure) before anything is checked, and the counts include
+  // it: of attempts made in parallel, each one's count sees every attempt recorded before it
+  // counted, so no more than the limit ever reach the password check. Only success removes it.
+  await recordFailedLogin(db, email, input.ip, input.now);
+  const counts = await failedLoginCounts(db, email, input.ip, since);
+  if (counts.byEmail > MAX_FAILURES_PER_ACCOUNT) {
     await audit("login-throttled", "Sign-in refused: too many failed attempts for this account", null);
-    return { ok: false, reason: "throttled", scope: "account", retryAfterMinutes: waitFrom(counts.firstByEmail) };
+    return { ok: false, reason: "throttled", scope: "account", retryAfterMinutes: await minutesUntilAllowed(db, "email", email, counts.byEmail, MAX_FAILURES_PER_ACCOUNT, input.now) };
   }
-  if (input.ip !== "unknown" && counts.byIp >= MAX_FAILURES_PER_ADDRESS) {
+  if (input.ip !== "unknown" && counts.byIp > MAX_FAILURES_PER_ADDRESS) {
     await audit("login-throttled", "Sign-in refused: too many failed attempts from this address", null);
-    return { ok: false, reason: "throttled", scope: "address", retryAfterMinutes: waitFrom(counts.firstByIp) };
+    return { ok: false, reason: "throttled", scope: "address", retryAfterMinutes: await minutesUntilAllowed(db, "ip", input.ip, counts.byIp, MAX_FAILURES_PER_ADDRESS, input.now) };
   }
 
-  const user = email.length <= 320 ? await findUserByEmail(db, email) : undefined;
+  const user = typed.length <= 320 ? await findUserByEmail(db, typed) : undefined;
   const ok = await verifyPassword(input.password.slice(0, PASSWORD_MAX * 4), user?.password_hash ?? (await dummy()));
   if (!user || !ok || user.disabled_at !== null) {
-    await recordFailedLogin(db, email.slice(0, 320), input.ip, input.now);
     await audit("login-failed", user?.disabled_at ? "Sign-in refused: account disabled" : "Sign-in failed", user?.id ?? null);
     return { ok: false, reason: "invalid" };
   }

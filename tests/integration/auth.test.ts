@@ -120,6 +120,43 @@ describe(`accounts and sessions (${process.env.TEST_DATABASE_URL ? "PostgreSQL" 
     expect((await c.signIn(email, "the right password")).status).toBe(303);
   });
 
+  it("parallel guesses cannot slip past the account limit: at most 5 are checked, the right password among them is refused", async () => {
+    const email = "parallel@example.gov.uk";
+    await t.db.transaction().execute((trx) =>
+      createUser(trx, { email, name: "P", role: "publisher", password: "the right password", buyerIds: [] }, { userId: null, email: null, ip: null, userAgent: null }),
+    );
+    // 20 sign-ins at once, each from an address of its own (the server trusts X-Forwarded-For from
+    // loopback, as behind a proxy), the last with the right password.
+    const clients = Array.from({ length: 20 }, () => new Client(server.base));
+    const csrfs = await Promise.all(clients.map(async (c) => inputValue((await c.get("/login")).html, "csrf")!));
+    const answers = await Promise.all(
+      clients.map((c, i) =>
+        c.post("/login", { csrf: csrfs[i]!, email, password: i === 19 ? "the right password" : `wrong guess ${i} wrong` }, { "X-Forwarded-For": `198.51.100.${i + 1}` }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 303), statuses.join(",")).toEqual([]);
+    // Only attempts that reached the password check are 401; every other one was refused unchecked.
+    const checked = statuses.filter((s) => s === 401).length;
+    expect(checked, statuses.join(",")).toBeLessThanOrEqual(MAX_FAILURES_PER_ACCOUNT);
+    expect(statuses.filter((s) => s === 429).length).toBe(20 - checked);
+    const failedAudits = await t.db.selectFrom("audit_log").select("id").where("user_email", "=", email).where("action", "=", "login-failed").execute();
+    expect(failedAudits.length).toBe(checked);
+    // And afterwards the right password is refused too, from yet another address, saying for how long.
+    const after = new Client(server.base);
+    const csrf = inputValue((await after.get("/login")).html, "csrf")!;
+    const r = await after.post("/login", { csrf, email, password: "the right password" }, { "X-Forwarded-For": "198.51.100.99" });
+    expect(r.status).toBe(429);
+    expectText(r, /Too many failed attempts to sign in to this account\. Try again in 1[45] minutes/);
+    // The same holds for the service called directly, many at once.
+    const now = new Date();
+    const direct = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => signIn(t.db, env, { email: "nobody-parallel@example.gov.uk", password: `guess ${i} guess`, ip: `192.0.2.${i + 1}`, userAgent: null, now })),
+    );
+    expect(direct.filter((d) => !d.ok && d.reason === "invalid").length).toBeLessThanOrEqual(MAX_FAILURES_PER_ACCOUNT);
+    expect(direct.filter((d) => !d.ok && d.reason === "throttled").length).toBeGreaterThanOrEqual(12 - MAX_FAILURES_PER_ACCOUNT);
+  });
+
   it("throttles an address across accounts (shared through the database)", async () => {
     const now = new Date();
     const ip = "203.0.113.9";
