@@ -3,10 +3,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { percent } from "../domain/metrics/definitions";
 import { formatHeadline, formatShare } from "../domain/money";
 import { formatCount } from "../lib/format";
+import { metricsConfigOf } from "../services/metrics-config.server";
 import { headlineFigures } from "../services/stats.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return headlineFigures(context.readDb, context.now());
+  return headlineFigures(context.readDb, context.now(), { config: metricsConfigOf(context) });
 }
 
 export default function Index() {
@@ -25,7 +26,8 @@ export default function Index() {
           <span className="govuk-body">
             of the value awarded in {d.fy} so far went to SMEs, against a target of {percent(d.sme.target)}
             {d.sme.share !== null ? (d.sme.share >= d.sme.target ? " (at or above target)" : " (below target)") : ""}
-            {d.sme.uncertain ? ". Uncertain: coverage of supplier size is low" : ""}.{" "}
+            {d.sme.uncertain ? ". Uncertain: coverage of supplier size is low" : ""}. From {formatCount(d.sme.contracts)} contracts
+            {d.sme.missingValueContracts > 0 ? `, ${formatCount(d.sme.missingValueContracts)} of them with no published value` : ""}.{" "}
             <Link className="govuk-link" to="/dashboards/sme">
               SME share by year
             </Link>
@@ -34,9 +36,10 @@ export default function Index() {
         <div className="app-headline" data-testid="headline-consultancy">
           <span className="app-headline__value">{c ? formatHeadline(c.spendPence) : "No data"}</span>
           <span className="govuk-body">
-            consultancy spend in {d.fy} (annualised)
-            {c && c.trajectoryPence !== null
-              ? `, against a trajectory of ${formatHeadline(c.trajectoryPence)}: ${c.onTrack ? "on track" : "not on track"} to halve it`
+            consultancy spend in {d.fy}
+            {c?.partial ? " so far (annualised; the year is in progress)" : " (annualised)"}
+            {c && c.trajectoryPence !== null && c.onTrack !== null
+              ? `, against a trajectory of ${formatHeadline(c.trajectoryPence)}: ${c.onTrack ? "on track" : "not on track"}${c.partial ? " so far" : ""} to halve it`
               : d.baselinePence === null
                 ? ": not enough data for a baseline"
                 : ""}

@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { jsonResponse, problemResponse } from "../lib/http.server";
 import { BadRequest } from "../services/register.server";
+import { metricsConfigOf } from "../services/metrics-config.server";
 import { consultancyApi } from "../services/stats.server";
 
 /** GET /api/v1/stats/consultancy?view=annualised|awarded&buyer=ID&baselineFrom=FY&baselineTo=FY&targetFy=FY (also from, to, buyerType, cpv). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   try {
-    const body = await consultancyApi(context.readDb, new URL(request.url).searchParams, { now: context.now() });
+    const body = await consultancyApi(context.readDb, new URL(request.url).searchParams, { config: metricsConfigOf(context), now: context.now() });
     return jsonResponse(body, { headers: { "Cache-Control": "public, max-age=60" } });
   } catch (e) {
     if (e instanceof BadRequest) return problemResponse(400, "Bad request", e.errors);

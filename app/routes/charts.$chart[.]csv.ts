@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { chartCsv } from "../components/charts/csv";
 import { problemResponse } from "../lib/http.server";
 import { BadRequest } from "../services/register.server";
+import { metricsConfigOf } from "../services/metrics-config.server";
 import { chartById } from "../services/stats.server";
 import { policyChartById } from "../services/stats-policy.server";
 
@@ -14,7 +15,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!/^[a-z0-9-]{1,60}$/.test(id)) throw new Response("No such chart", { status: 404 });
   try {
     const sp = new URL(request.url).searchParams;
-    const chart = (await policyChartById(context.readDb, id, sp)) ?? (await chartById(context.readDb, id, sp, context.now()));
+    const chart = (await policyChartById(context.readDb, id, sp)) ?? (await chartById(context.readDb, id, sp, context.now(), metricsConfigOf(context)));
     if (!chart) throw new Response("No such chart", { status: 404 });
     return new Response(chartCsv(chart), {
       headers: {

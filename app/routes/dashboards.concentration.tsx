@@ -2,10 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "../components/charts/ChartFigure";
 import { withSvg } from "../components/charts/render.server";
+import { CoverageNote } from "../components/charts/CoverageNote";
 import { DashboardFilters } from "../components/charts/DashboardFilters";
 import { formatPounds, formatShare } from "../domain/money";
 import { formatCount } from "../lib/format";
 import { BadRequest, badRequestResponse } from "../services/register.server";
+import { metricsConfigOf } from "../services/metrics-config.server";
 import { concentrationDashboard, filterOptions } from "../services/stats.server";
 
 export const meta: MetaFunction = () => [{ title: "Supplier concentration – Public Tech Procurement Register" }];
@@ -13,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Supplier concentration – Pu
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const sp = new URL(request.url).searchParams;
   try {
-    const d = await concentrationDashboard(context.readDb, sp);
+    const d = await concentrationDashboard(context.readDb, sp, { config: metricsConfigOf(context), now: context.now() });
     const options = await filterOptions(context.readDb, d.view, d.resolved.buyer);
     return { ...d, charts: withSvg(d.charts), options };
   } catch (e) {
@@ -69,6 +71,7 @@ export default function ConcentrationDashboard() {
               <span className="govuk-body">{d.by === "group" ? "suppliers and groups" : "suppliers"} with a share</span>
             </div>
           </div>
+          <CoverageNote text={d.coverageText} />
           {d.charts.map((c) => (
             <ChartFigure key={c.id} chart={c} />
           ))}

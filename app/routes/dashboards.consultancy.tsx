@@ -2,11 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "../components/charts/ChartFigure";
 import { withSvg } from "../components/charts/render.server";
+import { CoverageNote } from "../components/charts/CoverageNote";
 import { DashboardFilters } from "../components/charts/DashboardFilters";
 import { SelectField } from "../components/fields";
 import { fyLabel } from "../domain/metrics/fy";
 import { formatHeadline, formatPounds } from "../domain/money";
 import { BadRequest, badRequestResponse } from "../services/register.server";
+import { metricsConfigOf } from "../services/metrics-config.server";
 import { consultancyDashboard, filterOptions } from "../services/stats.server";
 
 export const meta: MetaFunction = () => [{ title: "Consultancy spend and the pledge – Public Tech Procurement Register" }];
@@ -14,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Consultancy spend and the ple
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const sp = new URL(request.url).searchParams;
   try {
-    const d = await consultancyDashboard(context.readDb, sp, { now: context.now() });
+    const d = await consultancyDashboard(context.readDb, sp, { config: metricsConfigOf(context), now: context.now() });
     const options = await filterOptions(context.readDb, d.view, d.resolved.buyer);
     const pledgeYears: string[] = [];
     for (let y = 2010; y <= 2035; y++) pledgeYears.push(fyLabel(y));
@@ -80,6 +82,11 @@ export default function ConsultancyDashboard() {
                     Left out for want of contracts in the register: {p.baselineYearsMissing.map(fyLabel).join(", ")}.
                   </p>
                 ) : null}
+                {p.baselineYearsNotYetSpent.length > 0 ? (
+                  <p className="govuk-body-s govuk-!-margin-bottom-0">
+                    Left out because they are after {d.currentFy} and not yet spent: {p.baselineYearsNotYetSpent.map(fyLabel).join(", ")}.
+                  </p>
+                ) : null}
               </dd>
             </div>
             <div className="govuk-summary-list__row">
@@ -93,8 +100,9 @@ export default function ConsultancyDashboard() {
               <dd className="govuk-summary-list__value" data-testid="status">
                 {d.status ? (
                   <>
-                    <OnTrack value={d.status.onTrack} /> in {d.status.fy}: spend {formatPounds(d.status.spendPence)} against a trajectory of{" "}
-                    {formatPounds(d.status.trajectoryPence)}
+                    <OnTrack value={d.status.onTrack} /> in {d.status.fy}
+                    {d.status.partial ? " so far (the year is in progress: spend to date)" : ""}: spend {formatPounds(d.status.spendPence)} against a
+                    trajectory of {formatPounds(d.status.trajectoryPence)}
                   </>
                 ) : (
                   "Not judged yet: no year after the baseline has consultancy contracts and a trajectory."
@@ -129,6 +137,7 @@ export default function ConsultancyDashboard() {
               </dd>
             </div>
           </dl>
+          <CoverageNote text={d.coverageText} />
           {d.charts.map((c) => (
             <ChartFigure key={c.id} chart={c} />
           ))}
@@ -165,6 +174,7 @@ export default function ConsultancyDashboard() {
                           {b.status ? (
                             <>
                               <OnTrack value={b.status.onTrack} /> {b.status.fy}
+                              {b.status.partial ? " (so far)" : ""}
                             </>
                           ) : (
                             "Not judged"

@@ -2,11 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "../components/charts/ChartFigure";
 import { withSvg } from "../components/charts/render.server";
+import { CoverageNote } from "../components/charts/CoverageNote";
 import { DashboardFilters } from "../components/charts/DashboardFilters";
 import { percent } from "../domain/metrics/definitions";
 import { formatPounds, formatShare } from "../domain/money";
 import { buyerTypeLabel, formatCount } from "../lib/format";
 import { BadRequest, badRequestResponse } from "../services/register.server";
+import { metricsConfigOf } from "../services/metrics-config.server";
 import { filterOptions, smeDashboard } from "../services/stats.server";
 
 export const meta: MetaFunction = () => [{ title: "SME share – Public Tech Procurement Register" }];
@@ -14,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "SME share – Public Tech Pro
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const sp = new URL(request.url).searchParams;
   try {
-    const d = await smeDashboard(context.readDb, sp);
+    const d = await smeDashboard(context.readDb, sp, { config: metricsConfigOf(context), now: context.now() });
     const options = await filterOptions(context.readDb, d.view, d.resolved.buyer);
     const { years: _years, ...page } = d;
     return { ...page, charts: withSvg(d.charts), options };
@@ -54,7 +56,7 @@ export default function SmeDashboard() {
                 {formatShare(t.share)}
               </span>
               <span className="govuk-body">
-                SME share{r.buyer ? ` for ${r.buyer.name}` : ""}, all years shown (target {percent(d.target)})
+                SME share{r.buyer ? ` for ${r.buyer.name}` : ""}, all measured years shown, to {d.currentFy} (target {percent(d.target)})
                 {t.uncertain ? <strong className="govuk-tag govuk-tag--yellow app-flag">Uncertain: low coverage</strong> : null}
               </span>
             </div>
@@ -70,9 +72,58 @@ export default function SmeDashboard() {
               </span>
             </div>
           </div>
+          <CoverageNote text={d.coverageText} />
           {d.charts.map((c) => (
             <ChartFigure key={c.id} chart={c} />
           ))}
+          {d.committedYears.length > 0 ? (
+            <section aria-labelledby="committed-title">
+              <h2 className="govuk-heading-m" id="committed-title">
+                Committed for later years, not yet spent
+              </h2>
+              <p className="govuk-body">
+                Contracts already signed spread part of their value over years after {d.currentFy}. That value is not yet spent, so it is not in
+                the figures above; it is shown here for what it says about where the money is committed.
+              </p>
+              <div className="app-table-wrap">
+                <table className="govuk-table app-table--compact" data-testid="sme-committed">
+                  <caption className="govuk-table__caption govuk-table__caption--s govuk-visually-hidden">Value committed for later years</caption>
+                  <thead className="govuk-table__head">
+                    <tr className="govuk-table__row">
+                      <th scope="col" className="govuk-table__header">
+                        Financial year
+                      </th>
+                      <th scope="col" className="govuk-table__header app-num">
+                        Committed to SMEs
+                      </th>
+                      <th scope="col" className="govuk-table__header app-num">
+                        Committed to suppliers of known size
+                      </th>
+                      <th scope="col" className="govuk-table__header app-num">
+                        SME share of it
+                      </th>
+                      <th scope="col" className="govuk-table__header app-num">
+                        Contracts
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody className="govuk-table__body">
+                    {d.committedYears.map((y) => (
+                      <tr key={y.fy} className="govuk-table__row" data-x={y.fy}>
+                        <th scope="row" className="govuk-table__header">
+                          {y.fy}
+                        </th>
+                        <td className="govuk-table__cell app-num">{formatPounds(y.smeValuePence)}</td>
+                        <td className="govuk-table__cell app-num">{formatPounds(y.knownValuePence)}</td>
+                        <td className="govuk-table__cell app-num">{formatShare(y.share)}</td>
+                        <td className="govuk-table__cell app-num">{formatCount(y.contracts)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          ) : null}
           {d.byBuyer ? (
             <section aria-labelledby="by-buyer-title">
               <h2 className="govuk-heading-m" id="by-buyer-title">

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { DEFAULT_FLAG_CONFIG, describeAllRules, FLAG_DISCLAIMER } from "../domain/flags";
+import { describeAllRules, FLAG_DISCLAIMER } from "../domain/flags";
 import { HHI_HIGHLY_CONCENTRATED_ABOVE } from "../domain/metrics/concentration";
-import { DEFAULT_METRICS_CONFIG } from "../domain/metrics/config";
+import { configuredSettings, METRICS_ENV_VARS } from "../domain/metrics/config";
 import { CPV_PREFIX_LABELS } from "../domain/metrics/consultancy";
 import { metricDefinitions, percent } from "../domain/metrics/definitions";
 import { fyLabel } from "../domain/metrics/fy";
@@ -12,26 +12,34 @@ import { DEFAULT_SECTOR_BY_BUYER_TYPE, DEFAULT_SECTOR_BY_CPV } from "../domain/s
 import { TRANSPARENCY_DOCUMENT_TYPES, TRANSPARENCY_KIND_LABELS } from "../domain/sensitive";
 import { BUYER_TYPE_LABELS } from "../lib/format";
 import { SENSITIVE_SECTORS, type BuyerType, type SensitiveSector } from "../domain/types";
+import { sameConsultancyConfig, storedConsultancyConfig } from "../services/consultancy-recompute.server";
+import { getFlagConfig } from "../services/flags.server";
+import { metricsConfigOf } from "../services/metrics-config.server";
 
 export const meta: MetaFunction = () => [{ title: "Methodology – Public Tech Procurement Register" }];
 
 /** Everything on this page comes from the modules that compute the figures, with the configuration in force. */
-export async function loader(_args: LoaderFunctionArgs) {
-  const config = DEFAULT_METRICS_CONFIG;
+export async function loader({ context }: LoaderFunctionArgs) {
+  // The metric configuration loaded at start (METRICS_CONFIG, METRICS_*), and the red-flag
+  // thresholds the stored flags were computed with (set by the last flags:recompute).
+  const config = metricsConfigOf(context);
+  const [flagConfig, storedConsultancy] = await Promise.all([getFlagConfig(context.readDb), storedConsultancyConfig(context.readDb)]);
+  const configured = configuredSettings(config);
+  const mark = (setting: string, value: string) => `${value}${configured.has(setting) ? " (configured)" : " (default)"}`;
   const definitions = metricDefinitions(config);
   const spend = spendLinesDefinition();
   const sections = [...definitions.slice(0, 2), spend, ...definitions.slice(2), ...policyDefinitions(DEFAULT_POLICY_CONFIG)];
   return {
     sections,
     settings: [
-      ["SME target", percent(config.smeTarget)],
+      ["SME target", mark("smeTarget", percent(config.smeTarget))],
       ["Buyers with their own SME target", String(Object.keys(config.smeTargetsByBuyer).length)],
-      ["A share is uncertain when its coverage is under", percent(config.uncertainCoverageBelow)],
-      ["Consultancy CPV prefixes", config.consultancy.prefixes.join(", ")],
-      ["Never consultancy (contingent labour)", config.consultancy.excludedPrefixes.join(", ")],
-      ["Pledge baseline", `${fyLabel(config.pledge.baselineFrom)} to ${fyLabel(config.pledge.baselineTo)}`],
-      ["Pledge target year", fyLabel(config.pledge.targetFy)],
-      ["Concentration: top N", String(config.concentrationTopN)],
+      ["A share is uncertain when its coverage is under", mark("uncertainCoverageBelow", percent(config.uncertainCoverageBelow))],
+      ["Consultancy CPV prefixes", mark("consultancy.prefixes", config.consultancy.prefixes.join(", ") || "none")],
+      ["Never consultancy (contingent labour)", mark("consultancy.excludedPrefixes", config.consultancy.excludedPrefixes.join(", ") || "none")],
+      ["Pledge baseline", mark("pledge.baseline", `${fyLabel(config.pledge.baselineFrom)} to ${fyLabel(config.pledge.baselineTo)}`)],
+      ["Pledge target year", mark("pledge.targetFy", fyLabel(config.pledge.targetFy))],
+      ["Concentration: top N", mark("concentrationTopN", String(config.concentrationTopN))],
       ["Highly concentrated above (HHI)", HHI_HIGHLY_CONCENTRATED_ABOVE.toLocaleString("en-GB")],
       ["Countries counted as UK-registered", DEFAULT_POLICY_CONFIG.ukCountryCodes.join(", ")],
       ["Cloud CPV prefixes", DEFAULT_POLICY_CONFIG.cpvFamilies.cloud.prefixes.join(", ")],
@@ -40,8 +48,16 @@ export async function loader(_args: LoaderFunctionArgs) {
       ["Co-operative target: baseline year", fyLabel(DEFAULT_POLICY_CONFIG.socialEconomy.baselineFy)],
       ["Co-operative target: multiple of the baseline share", String(DEFAULT_POLICY_CONFIG.socialEconomy.multiplier)],
     ] as Array<[string, string]>,
-    prefixes: config.consultancy.prefixes.map((p) => [p, CPV_PREFIX_LABELS[p] ?? ""] as [string, string]),
-    rules: describeAllRules(DEFAULT_FLAG_CONFIG),
+    buyerTargets: Object.entries(config.smeTargetsByBuyer)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([buyer, target]) => [buyer, percent(target)] as [string, string]),
+    variables: Object.entries(METRICS_ENV_VARS) as Array<[string, string]>,
+    /** The stored classification was made with other prefixes than those in force (until consultancy:recompute runs). */
+    consultancyStale: sameConsultancyConfig(storedConsultancy, config.consultancy)
+      ? null
+      : { prefixes: storedConsultancy.prefixes.join(", ") || "none", excluded: storedConsultancy.excludedPrefixes.join(", ") || "none" },
+    prefixes: config.consultancy.prefixes.map((p) => [p, CPV_PREFIX_LABELS[p] ?? "(a configured prefix: see the CPV list)"] as [string, string]),
+    rules: describeAllRules(flagConfig),
     disclaimer: FLAG_DISCLAIMER,
     sectorCpv: DEFAULT_SECTOR_BY_CPV.map((r) => [r.prefix, r.label, SENSITIVE_SECTORS[r.sector]] as [string, string, string]),
     transparencyTypes: Object.entries(TRANSPARENCY_DOCUMENT_TYPES).map(([t, k]) => [t, TRANSPARENCY_KIND_LABELS[k]] as [string, string]),
@@ -102,6 +118,50 @@ export default function Methodology() {
               </div>
             ))}
           </dl>
+          {d.buyerTargets.length > 0 ? (
+            <table className="govuk-table app-table--compact" data-testid="buyer-targets">
+              <caption className="govuk-table__caption govuk-table__caption--s">Buyers' own SME targets in force</caption>
+              <thead className="govuk-table__head">
+                <tr className="govuk-table__row">
+                  <th scope="col" className="govuk-table__header">
+                    Buyer (register id or organisation identifier)
+                  </th>
+                  <th scope="col" className="govuk-table__header app-num">
+                    SME target
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="govuk-table__body">
+                {d.buyerTargets.map(([buyer, target]) => (
+                  <tr key={buyer} className="govuk-table__row">
+                    <td className="govuk-table__cell">{buyer}</td>
+                    <td className="govuk-table__cell app-num">{target}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          <details className="govuk-details">
+            <summary className="govuk-details__summary">
+              <span className="govuk-details__summary-text">How these settings are configured</span>
+            </summary>
+            <div className="govuk-details__text">
+              <p className="govuk-body">
+                The register reads them once when it starts, from these environment variables; a setting marked (default) is not set. A bad value
+                stops the register from starting, with a message naming it.
+              </p>
+              <dl className="govuk-summary-list" data-testid="metrics-variables">
+                {d.variables.map(([name, what]) => (
+                  <div key={name} className="govuk-summary-list__row">
+                    <dt className="govuk-summary-list__key">
+                      <code>{name}</code>
+                    </dt>
+                    <dd className="govuk-summary-list__value">{what}</dd>
+                  </div>
+                ))}
+              </dl>
+            </div>
+          </details>
         </section>
         {d.sections.map((s) => (
           <section key={s.id} aria-labelledby={s.id}>
@@ -113,6 +173,18 @@ export default function Methodology() {
                 {p}
               </p>
             ))}
+            {s.id === "consultancy" && d.consultancyStale ? (
+              <div className="govuk-warning-text" data-testid="consultancy-stale">
+                <span className="govuk-warning-text__icon" aria-hidden="true">
+                  !
+                </span>
+                <strong className="govuk-warning-text__text">
+                  <span className="govuk-visually-hidden">Warning</span>
+                  The contracts in the register were classified with other prefixes ({d.consultancyStale.prefixes}; never:{" "}
+                  {d.consultancyStale.excluded}) than those in force, until the classification is run again (npm run consultancy:recompute).
+                </strong>
+              </div>
+            ) : null}
             {s.id === "consultancy" ? (
               <table className="govuk-table app-table--compact">
                 <caption className="govuk-table__caption govuk-table__caption--s">Consultancy CPV prefixes in force</caption>

@@ -18,6 +18,7 @@ import {
 import { type Executor, JsonText, insertChunked } from "../../db/queries/util";
 import { upsertOrganisations } from "../../db/queries/write";
 import { afterProcessesWritten } from "./derived.server";
+import { metricsConfigFromProcessEnv } from "./metrics-config.server";
 import { classifyConsultancy } from "../domain/metrics/consultancy";
 import { fyOf } from "../domain/metrics/fy";
 import { resolveScale, scaleClass } from "../domain/metrics/scale";
@@ -184,7 +185,10 @@ function buildWrite(
   records: Map<string, OrgRecord>,
 ): ProcessWrite {
   const buyer = keys.buyerKey ? records.get(keys.buyerKey) : undefined;
-  const cls = classifyConsultancy({ explicit: s.consultancyExplicit, cpvCodes: s.cpvCodes.map((c) => c.code) });
+  const cls = classifyConsultancy(
+    { explicit: s.consultancyExplicit, cpvCodes: s.cpvCodes.map((c) => c.code) },
+    metricsConfigFromProcessEnv().consultancy,
+  );
   const buyerType = (buyer?.buyer_type ?? s.buyer?.buyerType ?? null) as BuyerType | null;
   const sector = classifySensitiveSector({ explicit: s.sensitiveSectorExplicit, buyerType, cpvCodes: s.cpvCodes.map((c) => c.code) });
   const awardSuppliers: ProcessWrite["awardSuppliers"] = [];

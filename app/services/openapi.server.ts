@@ -97,8 +97,20 @@ export const SmeShareSchema = z.looseObject({
       unknownValuePence: pence,
       share: z.number().nullable().describe("SME ÷ known, 0–1; null when no value of known scale."),
       contracts: z.number().int(),
+      coverage: z.number().nullable().optional().describe("Known scale ÷ all value, 0–1."),
+      uncertain: z.boolean().optional().describe("Coverage under the threshold in force (uncertainCoverageBelow)."),
+      nonGbpContracts: z.number().int().optional().describe("Contracts in other currencies: not in the GBP totals."),
+      missingValueContracts: z.number().int().optional().describe("Of `contracts`, those with no published value (counted as £0)."),
+      fallbackContracts: z.number().int().optional().describe("Of `contracts`, those with no contract dates: in the annualised view, counted in their award year."),
+      yearStatus: z.enum(["complete", "partial"]).optional().describe("partial: today's financial year, figures to date."),
     }),
   ),
+  currentFy: fy.optional().describe("Today's financial year: the last one measured."),
+  committedYears: z
+    .array(z.looseObject({ fy, smeValuePence: pence, knownValuePence: pence, unknownValuePence: pence, share: z.number().nullable(), contracts: z.number().int() }))
+    .optional()
+    .describe("Years after today's: value committed by contracts already signed, not yet spent (same fields as `years`; not in them)."),
+  undatedContracts: z.number().int().optional().describe("Contracts with no date the view can place: in no year."),
 });
 
 export const ConsultancySchema = z.looseObject({
@@ -108,14 +120,54 @@ export const ConsultancySchema = z.looseObject({
   targetFy: fy,
   baselinePence: penceOrNull,
   targetPence: penceOrNull,
-  years: z.array(z.looseObject({ fy, spendPence: pence, trajectoryPence: penceOrNull, onTrack: z.boolean().nullable(), contracts: z.number().int() })),
+  baselineYearsMissing: z.array(fy).optional().describe("Baseline years with no contracts at all in scope: left out of the mean."),
+  baselineYearsNotYetSpent: z.array(fy).optional().describe("Baseline years after today's: left out of the mean."),
+  currentFy: fy.optional().describe("Today's financial year: the last one measured (partial)."),
+  years: z.array(
+    z.looseObject({
+      fy,
+      spendPence: penceOrNull.describe(
+        "Measured consultancy spend; null when the register has no contracts in scope that year (no data), or for a year after today's (see committedPence). A year with contracts but no consultancy is \"0\".",
+      ),
+      trajectoryPence: penceOrNull.describe("The trajectory: the baseline at baselineTo, the target from targetFy; null before baselineTo or without a baseline."),
+      onTrack: z.boolean().nullable().describe("spend ≤ trajectory; null for baseline years, years with no data and years after today's."),
+      contracts: z.number().int(),
+      yearStatus: z.enum(["complete", "partial", "committed"]).optional().describe("partial: today's year, to date; committed: a later year, not yet spent."),
+      committedPence: penceOrNull.optional().describe("A committed year's value, committed by contracts already signed; null otherwise."),
+      registerContracts: z.number().int().optional().describe("Contracts of any kind in scope that year: 0 means no data."),
+      missingValueContracts: z.number().int().optional(),
+      fallbackContracts: z.number().int().optional().describe("Consultancy contracts with no dates, counted in their award year."),
+      nonGbpContracts: z.number().int().optional(),
+    }),
+  ),
 });
 
 export const ConcentrationSchema = z.looseObject({
   fy: fy.nullable(),
   totalPence: pence,
   hhi: z.number().nullable().describe("Herfindahl–Hirschman index, 0–10,000."),
-  top: z.array(z.looseObject({ id: z.string(), name: z.string(), valuePence: pence, share: z.number() })).describe("Top 10."),
+  top: z.array(z.looseObject({ id: z.string(), name: z.string(), valuePence: pence, share: z.number() })).describe("Top N (10 unless configured; see topN)."),
+  topN: z.number().int().optional(),
+  contracts: z.number().int().optional().describe("Contracts behind the figures."),
+  missingValueContracts: z.number().int().optional(),
+  fallbackContracts: z.number().int().optional(),
+  undatedContracts: z.number().int().optional().describe("Contracts with no date the view can place: in no year."),
+  years: z
+    .array(
+      z.looseObject({
+        fy,
+        totalPence: pence,
+        hhi: z.number(),
+        topShare: z.number().nullable(),
+        highlyConcentrated: z.boolean().optional(),
+        suppliers: z.number().int().optional(),
+        contracts: z.number().int().optional(),
+        missingValueContracts: z.number().int().optional(),
+        fallbackContracts: z.number().int().optional(),
+        yearStatus: z.enum(["complete", "partial", "committed"]).optional().describe("committed: a year after today's (annualised view): not yet spent."),
+      }),
+    )
+    .optional(),
 });
 
 // Policy dashboards (issue 8): awarded value, GBP only.

@@ -24,6 +24,7 @@ import {
   supplierBuyers,
   supplierChanges,
   supplierYears,
+  undatedContracts,
   type View,
   yearsWithData,
 } from "../../db/queries/stats";
@@ -31,10 +32,20 @@ import { getOrganisation } from "../../db/queries/register";
 import type { ChartData, ChartPoint } from "../components/charts/types";
 import { ratio } from "../domain/metrics/arith";
 import { hhiFromSums, isHighlyConcentrated } from "../domain/metrics/concentration";
-import { DEFAULT_METRICS_CONFIG, type MetricsConfig, smeTargetFor } from "../domain/metrics/config";
+import { DEFAULT_METRICS_CONFIG, type MetricsConfig, metricsConfigKey, orgIdentifierOf, smeTargetFor } from "../domain/metrics/config";
+import { addInputCounts, countAndShare, describeInputCoverage, type InputCounts, inputCoverage } from "../domain/metrics/coverage";
 import { chartCaptions, percent } from "../domain/metrics/definitions";
 import { fyLabel, fyOf, parseFyLabel } from "../domain/metrics/fy";
-import { computePledge, type PledgeConfig, type PledgeResult, REFERENCE_LINES, validatePledgeConfig } from "../domain/metrics/pledge";
+import {
+  computePledge,
+  type PledgeConfig,
+  type PledgeResult,
+  type PledgeYear,
+  REFERENCE_LINES,
+  validatePledgeConfig,
+  type YearStatus,
+  yearStatus,
+} from "../domain/metrics/pledge";
 import { smeShare, type SmeShareResult } from "../domain/metrics/sme-share";
 import { formatHeadline, formatPounds, formatShare } from "../domain/money";
 import { BUYER_TYPES } from "../domain/types";
@@ -87,6 +98,59 @@ const keyOf = (name: string, sp: URLSearchParams, extra = "") => {
   return `${name}?${sorted.toString()}#${extra}`;
 };
 
+/**
+ * What every dashboard use case is computed with besides its URL: the metric
+ * configuration in force (context.env.metrics; the defaults when not given)
+ * and the clock (today's financial year caps the measured years).
+ */
+export interface StatsOptions {
+  config?: MetricsConfig | undefined;
+  now?: Date | undefined;
+}
+
+function optionsOf(opts: StatsOptions) {
+  const config = opts.config ?? DEFAULT_METRICS_CONFIG;
+  const now = opts.now ?? new Date();
+  const currentFy = fyOf(now);
+  // The cache key carries both, so a different configuration or a new financial year never reads another's figures.
+  return { config, now, currentFy, key: `${metricsConfigKey(config)}|${currentFy}` };
+}
+
+/** "Complete", "Partial (to date)", "Committed, not yet spent": a year's status as a table cell. */
+export function yearStatusText(status: YearStatus): string {
+  return status === "complete" ? "Complete" : status === "partial" ? "Year in progress (to date)" : "Committed, not yet spent";
+}
+
+/** A point's note for the year's status ("" for a complete year). */
+function statusNote(status: YearStatus): string | undefined {
+  return status === "partial" ? "year in progress: to date" : status === "committed" ? "committed, not yet spent" : undefined;
+}
+
+const joinNotes = (...notes: (string | undefined)[]) => {
+  const list = notes.filter((n): n is string => !!n);
+  return list.length ? { note: list.join("; ") } : {};
+};
+
+/** Input counts of cube rows (contracts in GBP totals, those with no value, those annualised by award date). */
+function countsOf(rows: readonly CubeRow[]): InputCounts {
+  return addInputCounts(rows.map((x) => ({ contracts: x.contracts, missingValueContracts: x.missingValue, fallbackContracts: x.fallback })));
+}
+
+/** Table cells for the missing inputs of a figure: no value always, no dates in the annualised view. */
+function coverageCells(c: InputCounts, view: View): Record<string, string> {
+  return {
+    noValue: countAndShare(c.missingValueContracts, c.contracts),
+    ...(view === "annualised" ? { noDates: countAndShare(c.fallbackContracts, c.contracts) } : {}),
+  };
+}
+
+function coverageColumns(view: View) {
+  return [
+    { key: "noValue", label: "No value published", numeric: true },
+    ...(view === "annualised" ? [{ key: "noDates", label: "No dates: award year used", numeric: true }] : []),
+  ];
+}
+
 // ---------------------------------------------------------------------------
 // Parameters
 
@@ -127,7 +191,7 @@ export type StatsParams = z.infer<typeof StatsParamsSchema>;
 export interface Resolved {
   params: StatsParams;
   filter: SpendFilter;
-  buyer: { id: bigint; name: string; buyer_type: string | null } | null;
+  buyer: { id: bigint; name: string; buyer_type: string | null; scheme: string | null; identifier: string | null } | null;
   /** The query string of the parameters in force (for CSV links and forms), without "?". */
   query: string;
 }
@@ -281,6 +345,10 @@ export interface SmeYear {
   contracts: number;
   nonGbpContracts: number;
   missingValueContracts: number;
+  /** Annualised view: contracts with no dates, counted in their award year (the awarded view). */
+  fallbackContracts: number;
+  /** complete, partial (the current year, to date) or committed (a later year: not yet spent). */
+  yearStatus: YearStatus;
 }
 
 function shareOf(rows: CubeRow[], config: MetricsConfig) {
@@ -293,6 +361,7 @@ function shareOf(rows: CubeRow[], config: MetricsConfig) {
     contracts: rows.reduce((s, x) => s + x.contracts, 0),
     nonGbpContracts: rows.reduce((s, x) => s + x.nonGbpContracts, 0),
     missingValueContracts: rows.reduce((s, x) => s + x.missingValue, 0),
+    fallbackContracts: rows.reduce((s, x) => s + x.fallback, 0),
   };
 }
 
@@ -313,43 +382,79 @@ function smeNote(s: SmeShareResult, config: MetricsConfig): string | undefined {
   return undefined;
 }
 
-function smeExtra(s: ReturnType<typeof shareOf>) {
+function smeExtra(s: ReturnType<typeof shareOf>, view: View) {
   return {
     sme: formatPounds(s.smeValuePence),
     known: formatPounds(s.knownValuePence),
     unknown: formatPounds(s.unknownValuePence),
     coverage: formatShare(s.coverage),
     contracts: formatCount(s.contracts),
+    ...coverageCells({ contracts: s.contracts, missingValueContracts: s.missingValueContracts, fallbackContracts: s.fallbackContracts }, view),
     nonGbp: formatCount(s.nonGbpContracts),
   };
 }
 
-const SME_EXTRA_COLUMNS = [
-  { key: "sme", label: "Value to SMEs", numeric: true },
-  { key: "known", label: "Value to suppliers of known size", numeric: true },
-  { key: "unknown", label: "Value to suppliers of unknown size", numeric: true },
-  { key: "coverage", label: "Coverage", numeric: true },
-  { key: "contracts", label: "Contracts", numeric: true },
-  { key: "nonGbp", label: "Not in GBP totals", numeric: true },
-];
-
-/** The SME dashboard: figures per year, by quarter, by buyer type and by buyer, and their charts. */
-export function smeDashboard(db: DB, sp: URLSearchParams, config: MetricsConfig = DEFAULT_METRICS_CONFIG) {
-  if (config !== DEFAULT_METRICS_CONFIG) return computeSme(db, sp, config, false);
-  return cached(db, keyOf("sme", sp), () => computeSme(db, sp, config, false));
+function smeExtraColumns(view: View) {
+  return [
+    { key: "sme", label: "Value to SMEs", numeric: true },
+    { key: "known", label: "Value to suppliers of known size", numeric: true },
+    { key: "unknown", label: "Value to suppliers of unknown size", numeric: true },
+    { key: "coverage", label: "Coverage", numeric: true },
+    { key: "contracts", label: "Contracts", numeric: true },
+    ...coverageColumns(view),
+    { key: "nonGbp", label: "Not in GBP totals", numeric: true },
+  ];
 }
 
-async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, apiOnly: boolean) {
+function smeYear(fy: number, s: ReturnType<typeof shareOf>, status: YearStatus): SmeYear {
+  return {
+    fy: fyLabel(fy),
+    smeValuePence: s.smeValuePence,
+    knownValuePence: s.knownValuePence,
+    unknownValuePence: s.unknownValuePence,
+    share: s.share,
+    coverage: s.coverage,
+    uncertain: s.uncertain,
+    contracts: s.contracts,
+    nonGbpContracts: s.nonGbpContracts,
+    missingValueContracts: s.missingValueContracts,
+    fallbackContracts: s.fallbackContracts,
+    yearStatus: status,
+  };
+}
+
+/** A filter capped at the current financial year (measured years only). */
+function measuredOnly(f: SpendFilter, currentFy: number): SpendFilter {
+  return { ...f, to: f.to === undefined ? currentFy : Math.min(f.to, currentFy) };
+}
+
+/** The SME dashboard: figures per year, by quarter, by buyer type and by buyer, and their charts. */
+export function smeDashboard(db: DB, sp: URLSearchParams, opts: StatsOptions = {}) {
+  const o = optionsOf(opts);
+  return cached(db, keyOf("sme", sp, o.key), () => computeSme(db, sp, o, false));
+}
+
+async function computeSme(db: DB, sp: URLSearchParams, o: ReturnType<typeof optionsOf>, apiOnly: boolean) {
+  const { config, currentFy } = o;
   const r = await resolveStats(db, sp, "awarded");
   const f = r.filter;
-  const target = smeTargetFor(config, r.buyer ? r.buyer.id.toString() : null);
+  const target = smeTargetFor(config, r.buyer ? r.buyer.id.toString() : null, r.buyer ? orgIdentifierOf(r.buyer.scheme, r.buyer.identifier) : null);
   const captions = chartCaptions(config);
   const definition = { text: captions.smeShare, href: "/methodology#sme-share" };
-  const [byYearRows, byQuarterRows, byTypeRows, buyers] = await Promise.all([
+  const [byYearAll, byQuarterAll, undated] = await Promise.all([
     spendCube(db, f, ["fy", "scale_class"]),
     f.view === "awarded" && !apiOnly ? spendCube(db, f, ["fy", "quarter", "scale_class"]) : Promise.resolve([] as CubeRow[]),
-    r.buyer || apiOnly ? Promise.resolve([] as CubeRow[]) : spendCube(db, f, ["buyer_type", "scale_class"]),
-    r.buyer || apiOnly ? Promise.resolve(null) : spendByBuyer(db, f, { limit: 20 }),
+    undatedContracts(db, f),
+  ]);
+  // Only years up to today's are measured: later years (annualised value of contracts already
+  // signed, or an award dated in the future) are committed, not yet spent, and kept apart.
+  const byYearRows = byYearAll.filter((x) => x.fy <= currentFy);
+  const committedRows = byYearAll.filter((x) => x.fy > currentFy);
+  const byQuarterRows = byQuarterAll.filter((x) => x.fy <= currentFy);
+  const measured = committedRows.length > 0 ? measuredOnly(f, currentFy) : f;
+  const [byTypeRows, buyers] = await Promise.all([
+    r.buyer || apiOnly ? Promise.resolve([] as CubeRow[]) : spendCube(db, measured, ["buyer_type", "scale_class"]),
+    r.buyer || apiOnly ? Promise.resolve(null) : spendByBuyer(db, measured, { limit: 20 }),
   ]);
 
   const years: SmeYear[] = [];
@@ -357,25 +462,14 @@ async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, ap
   const valuePoints: ChartPoint[] = [];
   for (const [fy, rows] of groupRows(byYearRows, (x) => x.fy)) {
     const s = shareOf(rows, config);
-    years.push({
-      fy: fyLabel(fy),
-      smeValuePence: s.smeValuePence,
-      knownValuePence: s.knownValuePence,
-      unknownValuePence: s.unknownValuePence,
-      share: s.share,
-      coverage: s.coverage,
-      uncertain: s.uncertain,
-      contracts: s.contracts,
-      nonGbpContracts: s.nonGbpContracts,
-      missingValueContracts: s.missingValueContracts,
-    });
-    const note = smeNote(s, config);
+    const status = yearStatus(fy, currentFy);
+    years.push(smeYear(fy, s, status));
     yearPoints.push({
       x: fyLabel(fy),
       values: { share: pct(s.share) },
       links: { share: registerHref(f, { fy }) },
-      extra: smeExtra(s),
-      ...(note ? { note } : {}),
+      extra: smeExtra(s, f.view),
+      ...joinNotes(statusNote(status), smeNote(s, config)),
     });
     valuePoints.push({
       x: fyLabel(fy),
@@ -385,21 +479,28 @@ async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, ap
         large: registerHref(f, { fy, scale: "large" }),
         unknown: registerHref(f, { fy, scale: "unknown" }),
       },
-      extra: { coverage: formatShare(s.coverage), contracts: formatCount(s.contracts) },
+      extra: {
+        coverage: formatShare(s.coverage),
+        contracts: formatCount(s.contracts),
+        ...coverageCells({ contracts: s.contracts, missingValueContracts: s.missingValueContracts, fallbackContracts: s.fallbackContracts }, f.view),
+      },
+      ...joinNotes(statusNote(status)),
     });
   }
+  const committedYears = [...groupRows(committedRows, (x) => x.fy)].map(([fy, rows]) => smeYear(fy, shareOf(rows, config), "committed"));
   const targetLine = [{ y: Math.round(target * 10_000) / 100, label: `Target: ${percent(target)}`, unit: "percent" as const, color: "#d4351c" }];
   const scope = scopeText(r);
+  const partialText = years.some((y) => y.yearStatus === "partial") ? ` ${fyLabel(currentFy)} is in progress: its figures are to date.` : "";
   const byYear: ChartData = {
     id: "sme-share-by-year",
     title: "SME share by financial year",
-    caption: `Share of value to suppliers of known size that went to SMEs, ${scope}, with the target line (${percent(target)}). ${viewCaption(f.view, config)}`,
+    caption: `Share of value to suppliers of known size that went to SMEs, ${scope}, with the target line (${percent(target)}). ${viewCaption(f.view, config)}${partialText}`,
     definition,
     xLabel: "Financial year",
     series: [{ key: "share", label: "SME share", kind: "bar", unit: "percent", color: "#1d70b8" }],
     points: yearPoints,
     referenceLines: targetLine,
-    extraColumns: SME_EXTRA_COLUMNS,
+    extraColumns: smeExtraColumns(f.view),
     csvHref: csvHref("sme-share-by-year", r.query),
     ...(linkNote(f) ? { linkNote: linkNote(f) } : {}),
     emptyText: `No contracts match (${scope}). Try a wider range of years or fewer filters.`,
@@ -407,7 +508,7 @@ async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, ap
   const value: ChartData = {
     id: "sme-value-by-year",
     title: "Value by supplier size",
-    caption: `Value to SMEs, to large suppliers and to suppliers of unknown size (coverage), ${scope}. ${viewCaption(f.view, config)}`,
+    caption: `Value to SMEs, to large suppliers and to suppliers of unknown size (coverage), ${scope}. ${viewCaption(f.view, config)}${partialText}`,
     definition,
     xLabel: "Financial year",
     series: [
@@ -419,6 +520,7 @@ async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, ap
     extraColumns: [
       { key: "coverage", label: "Coverage", numeric: true },
       { key: "contracts", label: "Contracts", numeric: true },
+      ...coverageColumns(f.view),
     ],
     csvHref: csvHref("sme-value-by-year", r.query),
     linkNote: `Each part of a bar links to the contracts with at least one supplier of that size; the register shows their total and the part of it that went to suppliers of that size, which is the figure plotted.${f.view === "annualised" ? ` ${ANNUALISED_LINK_NOTE}` : ""}`,
@@ -430,13 +532,16 @@ async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, ap
     const fy = Math.floor(k / 10);
     const q = k % 10;
     const s = shareOf(rows, config);
-    const note = smeNote(s, config);
     quarterPoints.push({
       x: `${fyLabel(fy)} Q${q}`,
       values: { share: pct(s.share) },
       links: { share: registerHref(f, { fy, quarter: q }) },
-      extra: smeExtra(s),
-      ...(note ? { note } : {}),
+      extra: {
+        coverage: formatShare(s.coverage),
+        contracts: formatCount(s.contracts),
+        ...coverageCells({ contracts: s.contracts, missingValueContracts: s.missingValueContracts, fallbackContracts: s.fallbackContracts }, "awarded"),
+      },
+      ...joinNotes(fy === currentFy ? "year in progress: to date" : undefined, smeNote(s, config)),
     });
   }
   const byQuarter: ChartData | null =
@@ -450,7 +555,11 @@ async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, ap
           series: [{ key: "share", label: "SME share", kind: "line", unit: "percent", color: "#1d70b8" }],
           points: quarterPoints,
           referenceLines: targetLine,
-          extraColumns: SME_EXTRA_COLUMNS.filter((c) => c.key === "coverage" || c.key === "contracts"),
+          extraColumns: [
+            { key: "coverage", label: "Coverage", numeric: true },
+            { key: "contracts", label: "Contracts", numeric: true },
+            ...coverageColumns("awarded"),
+          ],
           csvHref: csvHref("sme-share-by-quarter", r.query),
           emptyText: byYear.emptyText,
         }
@@ -464,7 +573,7 @@ async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, ap
       x: buyerTypeLabel(type || null),
       values: { share: pct(s.share) },
       ...(type ? { links: { share: registerHref({ ...f, from: undefined, to: undefined }, { buyerType: type, ...(f.from !== undefined && f.from === f.to ? { fy: f.from } : {}) }) } } : {}),
-      extra: smeExtra(s),
+      extra: smeExtra(s, f.view),
       ...(note ? { note } : {}),
     });
   }
@@ -474,14 +583,14 @@ async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, ap
     : {
         id: "sme-share-by-buyer-type",
         title: "SME share by type of buyer",
-        caption: `SME share for each type of buyer, ${scope}, all years in range together. ${viewCaption(f.view, config)}`,
+        caption: `SME share for each type of buyer, ${scope}, all measured years in range together (up to ${fyLabel(currentFy)}). ${viewCaption(f.view, config)}`,
         definition,
         xLabel: "Type of buyer",
         layout: "rows",
         series: [{ key: "share", label: "SME share", kind: "bar", unit: "percent", color: "#1d70b8" }],
         points: typePoints,
         referenceLines: targetLine,
-        extraColumns: SME_EXTRA_COLUMNS,
+        extraColumns: smeExtraColumns(f.view),
         csvHref: csvHref("sme-share-by-buyer-type", r.query),
         linkNote:
           f.from !== undefined && f.from === f.to
@@ -509,18 +618,24 @@ async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, ap
         share: s.share,
         coverage: s.coverage,
         uncertain: s.uncertain,
-        target: smeTargetFor(config, b.buyerId.toString()),
+        target: smeTargetFor(config, b.buyerId.toString(), orgIdentifierOf(b.scheme, b.identifier)),
         href: `/dashboards/sme?${statsQuery({ ...r.params, buyer: b.buyerId.toString(), buyerType: undefined })}`,
       };
     }) ?? null;
 
   const all = shareOf(byYearRows, config);
+  const inputs = inputCoverage({ contracts: all.contracts, missingValueContracts: all.missingValueContracts, fallbackContracts: all.fallbackContracts });
   return {
     resolved: r,
     view: f.view,
     target,
+    currentFy: fyLabel(currentFy),
     years,
+    committedYears,
     total: all,
+    inputs,
+    undatedContracts: undated,
+    coverageText: describeInputCoverage(inputs, { view: f.view, undatedContracts: undated }),
     byBuyer,
     buyersTotal: buyers?.total ?? 0,
     charts: [byYear, value, ...(byQuarter ? [byQuarter] : []), ...(byBuyerType ? [byBuyerType] : [])],
@@ -528,11 +643,9 @@ async function computeSme(db: DB, sp: URLSearchParams, config: MetricsConfig, ap
 }
 
 /** GET /api/v1/stats/sme-share */
-export async function smeShareApi(db: DB, sp: URLSearchParams, config: MetricsConfig = DEFAULT_METRICS_CONFIG) {
-  const d =
-    config === DEFAULT_METRICS_CONFIG
-      ? await cached(db, keyOf("sme-api", sp), () => computeSme(db, sp, config, true))
-      : await computeSme(db, sp, config, true);
+export async function smeShareApi(db: DB, sp: URLSearchParams, opts: StatsOptions = {}) {
+  const o = optionsOf(opts);
+  const d = await cached(db, keyOf("sme-api", sp, o.key), () => computeSme(db, sp, o, true));
   const f = d.resolved.filter;
   return {
     view: d.view,
@@ -542,8 +655,14 @@ export async function smeShareApi(db: DB, sp: URLSearchParams, config: MetricsCo
     cpv: f.cpv ?? null,
     from: f.from !== undefined ? fyLabel(f.from) : null,
     to: f.to !== undefined ? fyLabel(f.to) : null,
-    uncertainCoverageBelow: config.uncertainCoverageBelow,
+    uncertainCoverageBelow: o.config.uncertainCoverageBelow,
+    /** Today's financial year: the last measured one (partial). */
+    currentFy: d.currentFy,
     years: d.years,
+    /** Later years: value committed by contracts already signed, not yet spent (not in `years`). */
+    committedYears: d.committedYears,
+    /** Contracts with no date this view can place, in no year. */
+    undatedContracts: d.undatedContracts,
   };
 }
 
@@ -552,44 +671,140 @@ export async function smeShareApi(db: DB, sp: URLSearchParams, config: MetricsCo
 
 export interface PledgeApiYear {
   fy: string;
-  spendPence: bigint;
+  /** Measured consultancy spend; null when the register has no contracts in scope that year, or the year is later than today's (see committedPence). */
+  spendPence: bigint | null;
   trajectoryPence: bigint | null;
   onTrack: boolean | null;
+  /** Consultancy contracts behind the figure. */
   contracts: number;
+  /** complete, partial (today's year, to date) or committed (a later year: not yet spent). */
+  yearStatus: YearStatus;
+  /** A later year's value committed by consultancy contracts already signed (not yet spent); null otherwise. */
+  committedPence: bigint | null;
+  /** Contracts of any kind in scope that year: 0 means no data (the year is left out of the baseline). */
+  registerContracts: number;
+  missingValueContracts: number;
+  fallbackContracts: number;
+  nonGbpContracts: number;
 }
 
 function pledgeStatus(p: PledgeResult, pledge: PledgeConfig, currentFy: number) {
-  // The year judged: the target year when it has data, else the latest year after the baseline with data.
-  const judged = p.years.filter((y) => y.onTrack !== null && y.fy <= Math.max(pledge.targetFy, currentFy));
+  // The year judged: the target year when it has been judged (never a later year: those are not yet
+  // spent), else the latest judged year after the baseline.
+  const judged = p.years.filter((y) => y.onTrack !== null && y.fy <= currentFy);
   const target = judged.find((y) => y.fy === pledge.targetFy);
   const year = target ?? judged[judged.length - 1] ?? null;
-  return year ? { fy: fyLabel(year.fy), onTrack: year.onTrack as boolean, spendPence: year.spendPence, trajectoryPence: year.trajectoryPence } : null;
+  return year
+    ? {
+        fy: fyLabel(year.fy),
+        onTrack: year.onTrack as boolean,
+        partial: year.status === "partial",
+        spendPence: year.spendPence,
+        trajectoryPence: year.trajectoryPence,
+      }
+    : null;
+}
+
+/** Consultancy rows (by fy) and the contracts of any kind in the same scope, as the pledge's input. */
+function pledgeInput(consultancy: readonly CubeRow[], scope: readonly CubeRow[]) {
+  const register = new Map<number, number>();
+  for (const x of scope) register.set(x.fy, (register.get(x.fy) ?? 0) + x.contracts + x.nonGbpContracts);
+  const out = consultancy.map((x) => ({ fy: x.fy, spendPence: x.valuePence, contracts: x.contracts, registerContracts: register.get(x.fy) ?? 0 }));
+  const have = new Set(consultancy.map((x) => x.fy));
+  for (const [fy, n] of register) if (!have.has(fy)) out.push({ fy, spendPence: 0n, contracts: 0, registerContracts: n });
+  // A consultancy row always means data, whatever the scope query says.
+  for (const row of out) row.registerContracts = Math.max(row.registerContracts, row.contracts);
+  return out;
+}
+
+function onTrackText(y: PledgeYear): string {
+  if (y.status === "committed") return "Not yet spent";
+  if (y.onTrack === null) return "–";
+  return y.onTrack ? (y.status === "partial" ? "On track so far" : "On track") : y.status === "partial" ? "Not on track so far" : "Not on track";
+}
+
+/** Chart points of a pledge: measured spend, committed value for later years (apart), trajectory. */
+function pledgePoints(
+  years: PledgeYear[],
+  opts: {
+    pledge: PledgeConfig;
+    baselineUsed: number[];
+    byFy: Map<number, CubeRow>;
+    link: (fy: number) => string;
+    view: View;
+  },
+): ChartPoint[] {
+  return years.map((y) => {
+    const row = opts.byFy.get(y.fy);
+    const committed = y.status === "committed";
+    const measuredSpend = !committed && y.hasData ? pounds(y.spendPence) : null;
+    const committedValue = committed && y.hasData ? pounds(y.spendPence) : null;
+    const counts = { contracts: y.contracts, missingValueContracts: row?.missingValue ?? 0, fallbackContracts: row?.fallback ?? 0 };
+    const links: Record<string, string> = y.contracts > 0 ? { [committed ? "committed" : "spend"]: opts.link(y.fy) } : {};
+    return {
+      x: fyLabel(y.fy),
+      values: { spend: measuredSpend, committed: committedValue, trajectory: y.trajectoryPence === null ? null : pounds(y.trajectoryPence) },
+      ...(y.contracts > 0 ? { links } : {}),
+      extra: {
+        contracts: formatCount(y.contracts),
+        ...coverageCells(counts, opts.view),
+        onTrack: onTrackText(y),
+        year: yearStatusText(y.status),
+        baseline:
+          y.fy >= opts.pledge.baselineFrom && y.fy <= opts.pledge.baselineTo
+            ? committed
+              ? "Not yet spent: left out"
+              : opts.baselineUsed.includes(y.fy)
+                ? "In baseline"
+                : "No data: left out"
+            : "",
+        nonGbp: formatCount(row?.nonGbpContracts ?? 0),
+      },
+      ...joinNotes(y.fy === opts.pledge.targetFy ? "target year" : undefined, statusNote(y.status), !y.hasData ? "no contracts in the register" : undefined),
+    };
+  });
+}
+
+function pledgeSeries(points: ChartPoint[]): ChartData["series"] {
+  const anyCommitted = points.some((p) => p.values.committed !== null);
+  return [
+    { key: "spend", label: "Consultancy spend (measured)", kind: "bar", unit: "pounds", stackId: "spend", color: "#4c2c92" },
+    ...(anyCommitted
+      ? [{ key: "committed", label: "Committed for later years, not yet spent", kind: "bar" as const, unit: "pounds" as const, stackId: "spend", color: "#b9a8d9" }]
+      : []),
+    { key: "trajectory", label: "Trajectory to the target", kind: "line", unit: "pounds", color: "#00703c", dashed: true },
+  ];
+}
+
+/** Drop the committed series' values when the chart has none (so the chart and its CSV have only the series drawn). */
+function withoutEmptySeries(points: ChartPoint[], series: ChartData["series"]): ChartPoint[] {
+  const keys = new Set(series.map((s) => s.key));
+  return points.map((p) => ({ ...p, values: Object.fromEntries(Object.entries(p.values).filter(([k]) => keys.has(k))) }));
 }
 
 /** The consultancy dashboard: the pledge, spend against the trajectory, by buyer, risers and fallers. */
-export function consultancyDashboard(db: DB, sp: URLSearchParams, opts: { config?: MetricsConfig; now?: Date } = {}) {
+export function consultancyDashboard(db: DB, sp: URLSearchParams, opts: StatsOptions = {}) {
   return computeConsultancyCached(db, sp, opts, false);
 }
 
-function computeConsultancyCached(db: DB, sp: URLSearchParams, opts: { config?: MetricsConfig; now?: Date }, apiOnly: boolean) {
-  const config = opts.config ?? DEFAULT_METRICS_CONFIG;
-  const currentFy = fyOf(opts.now ?? new Date());
-  if (config !== DEFAULT_METRICS_CONFIG) return computeConsultancy(db, sp, opts, apiOnly);
-  return cached(db, keyOf(apiOnly ? "consultancy-api" : "consultancy", sp, String(currentFy)), () => computeConsultancy(db, sp, opts, apiOnly));
+function computeConsultancyCached(db: DB, sp: URLSearchParams, opts: StatsOptions, apiOnly: boolean) {
+  const o = optionsOf(opts);
+  return cached(db, keyOf(apiOnly ? "consultancy-api" : "consultancy", sp, o.key), () => computeConsultancy(db, sp, o, apiOnly));
 }
 
-async function computeConsultancy(db: DB, sp: URLSearchParams, opts: { config?: MetricsConfig; now?: Date }, apiOnly: boolean) {
-  const config = opts.config ?? DEFAULT_METRICS_CONFIG;
-  const now = opts.now ?? new Date();
+async function computeConsultancy(db: DB, sp: URLSearchParams, o: ReturnType<typeof optionsOf>, apiOnly: boolean) {
+  const { config, currentFy } = o;
   const r = await resolveStats(db, sp, "annualised");
   const pledge = pledgeFrom(r.params, config);
   const f: SpendFilter = { ...r.filter, consultancy: true };
-  const currentFy = fyOf(now);
-  const rows = await spendCube(db, f, ["fy"]);
-  const p = computePledge(
-    rows.map((x) => ({ fy: x.fy, spendPence: x.valuePence, contracts: x.contracts })),
-    pledge,
-  );
+  // The years of the register in the same scope (any contract): a year with contracts but no
+  // consultancy is £0 of consultancy, not a year without data.
+  // Every year is read, whatever the range shown: the baseline does not depend on the years displayed.
+  const [rows, scopeRows] = await Promise.all([
+    spendCube(db, { ...f, from: undefined, to: undefined }, ["fy"]),
+    spendCube(db, { ...r.filter, from: undefined, to: undefined }, ["fy"]),
+  ]);
+  const p = computePledge(pledgeInput(rows, scopeRows), pledge, { currentFy });
   const inRange = (fy: number) => (f.from === undefined || fy >= f.from) && (f.to === undefined || fy <= f.to);
   const shownYears = p.years.filter((y) => inRange(y.fy));
   const byFy = new Map(rows.map((x) => [x.fy, x]));
@@ -601,44 +816,32 @@ async function computeConsultancy(db: DB, sp: URLSearchParams, opts: { config?: 
   // (the largest year at least a tenth of the smaller reference); otherwise they would flatten
   // the measured bars, so the page names them and offers to draw them.
   const allBuyers = !r.buyer && !f.buyerType && !f.cpv;
-  const measuredMax = [...shownYears.map((y) => y.spendPence)].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))[0] ?? 0n;
+  const measuredMax =
+    [...shownYears.filter((y) => y.status !== "committed").map((y) => y.spendPence)].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))[0] ?? 0n;
   const refMin = [...REFERENCE_LINES.map((ref) => ref.pence)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[0] ?? 0n;
   const comparable = measuredMax * 10n >= refMin;
   const showRefs = allBuyers && (r.params.refs === "show" || (r.params.refs !== "hide" && comparable));
   const scope = scopeText(r);
-  const points: ChartPoint[] = shownYears.map((y) => {
-    const row = byFy.get(y.fy);
-    const trajectory = y.fy === pledge.baselineTo && p.baselinePence !== null ? p.baselinePence : y.trajectoryPence;
-    return {
-      x: fyLabel(y.fy),
-      values: { spend: y.contracts > 0 ? pounds(y.spendPence) : null, trajectory: trajectory === null ? null : pounds(trajectory) },
-      ...(y.contracts > 0 ? { links: { spend: registerHref(f, { fy: y.fy }) } } : {}),
-      extra: {
-        contracts: formatCount(y.contracts),
-        onTrack: y.onTrack === null ? "–" : y.onTrack ? "On track" : "Not on track",
-        baseline: y.fy >= pledge.baselineFrom && y.fy <= pledge.baselineTo ? (p.baselineYearsUsed.includes(y.fy) ? "In baseline" : "No data: left out") : "",
-        nonGbp: formatCount(row?.nonGbpContracts ?? 0),
-      },
-      ...(y.fy === pledge.targetFy ? { note: "target year" } : {}),
-    };
-  });
+  const rawPoints = pledgePoints(shownYears, { pledge, baselineUsed: p.baselineYearsUsed, byFy, link: (fy) => registerHref(f, { fy }), view: f.view });
+  const series = pledgeSeries(rawPoints);
+  const points = withoutEmptySeries(rawPoints, series);
+  const hasCommitted = series.some((s) => s.key === "committed");
   const chart: ChartData = {
     id: "consultancy-by-year",
     title: "Consultancy spend against the pledge",
-    caption: `Consultancy spend per financial year, ${scope}, against a straight-line trajectory from the baseline to half of it by ${fyLabel(pledge.targetFy)}. ${viewCaption(f.view, config)}${showRefs ? " The dashed black lines are external reference figures, not measured values." : ""}`,
+    caption: `Consultancy spend per financial year, ${scope}, against a straight-line trajectory from the baseline (in ${fyLabel(pledge.baselineTo)}) to half of it by ${fyLabel(pledge.targetFy)}. ${viewCaption(f.view, config)} Spend is measured up to ${fyLabel(currentFy)}, which is in progress (to date)${hasCommitted ? "; the pale bars for later years are value committed by contracts already signed, not yet spent, and are not judged" : ""}.${showRefs ? " The dashed black lines are external reference figures, not measured values." : ""}`,
     definition: { text: `${captions.consultancy} ${captions.pledge}`, href: "/methodology#pledge" },
     xLabel: "Financial year",
-    series: [
-      { key: "spend", label: "Consultancy spend (measured)", kind: "bar", unit: "pounds", color: "#4c2c92" },
-      { key: "trajectory", label: "Trajectory to the target", kind: "line", unit: "pounds", color: "#00703c", dashed: true },
-    ],
+    series,
     points,
     referenceLines: showRefs
       ? REFERENCE_LINES.map((ref) => ({ y: pounds(ref.pence), label: ref.label, unit: "pounds" as const, color: "#0b0c0c" }))
       : [],
     extraColumns: [
       { key: "contracts", label: "Contracts", numeric: true },
+      ...coverageColumns(f.view),
       { key: "onTrack", label: "On track?" },
+      { key: "year", label: "Year" },
       { key: "baseline", label: "Baseline" },
       { key: "nonGbp", label: "Not in GBP totals", numeric: true },
     ],
@@ -646,7 +849,10 @@ async function computeConsultancy(db: DB, sp: URLSearchParams, opts: { config?: 
     ...(linkNote(f) ? { linkNote: linkNote(f) } : {}),
     emptyText: `No consultancy contracts match (${scope}).`,
   };
-  const chartHasData = rows.length > 0;
+  const chartHasData = rows.some((x) => inRange(x.fy));
+  const measuredRows = rows.filter((x) => x.fy <= currentFy && inRange(x.fy));
+  const inputs = inputCoverage(countsOf(measuredRows));
+  const undated = apiOnly ? 0 : await undatedContracts(db, f);
 
   // By buyer: the buyers with the most consultancy spend, each against its own pledge.
   let byBuyer: Array<{
@@ -660,17 +866,17 @@ async function computeConsultancy(db: DB, sp: URLSearchParams, opts: { config?: 
   }> = [];
   if (!r.buyer && !apiOnly) {
     const top = await spendByBuyer(db, { ...f, from: undefined, to: undefined }, { limit: 15 });
-    const perBuyer = groupRows(
-      top.rows.length
-        ? await spendCube(db, { ...f, from: undefined, to: undefined, buyerIds: top.rows.map((b) => b.buyerId) }, ["buyer_id", "fy"])
-        : [],
-      (x) => x.buyer_id,
-    );
+    const ids = top.rows.map((b) => b.buyerId);
+    const [consultancyByBuyer, scopeByBuyer] = ids.length
+      ? await Promise.all([
+          spendCube(db, { ...f, from: undefined, to: undefined, buyerIds: ids }, ["buyer_id", "fy"]),
+          spendCube(db, { ...r.filter, from: undefined, to: undefined, buyerIds: ids }, ["buyer_id", "fy"]),
+        ])
+      : [[], []];
+    const perBuyer = groupRows(consultancyByBuyer, (x) => x.buyer_id);
+    const scopePerBuyer = groupRows(scopeByBuyer, (x) => x.buyer_id);
     byBuyer = top.rows.map((b) => {
-      const bp = computePledge(
-        (perBuyer.get(b.buyerId) ?? []).map((x) => ({ fy: x.fy, spendPence: x.valuePence, contracts: x.contracts })),
-        pledge,
-      );
+      const bp = computePledge(pledgeInput(perBuyer.get(b.buyerId) ?? [], scopePerBuyer.get(b.buyerId) ?? []), pledge, { currentFy });
       return {
         buyerId: b.buyerId,
         name: b.name,
@@ -697,17 +903,29 @@ async function computeConsultancy(db: DB, sp: URLSearchParams, opts: { config?: 
     pledge,
     result: p,
     status,
+    currentFy: fyLabel(currentFy),
     chartHasData,
+    inputs,
+    undatedContracts: undated,
+    coverageText: describeInputCoverage(inputs, { view: f.view, undatedContracts: undated }),
     refs: { allBuyers, drawn: showRefs, comparable, measuredMaxPence: measuredMax },
-    years: shownYears.map(
-      (y): PledgeApiYear => ({
+    years: shownYears.map((y): PledgeApiYear => {
+      const row = byFy.get(y.fy);
+      const committed = y.status === "committed";
+      return {
         fy: fyLabel(y.fy),
-        spendPence: y.spendPence,
+        spendPence: committed || !y.hasData ? null : y.spendPence,
         trajectoryPence: y.trajectoryPence,
         onTrack: y.onTrack,
         contracts: y.contracts,
-      }),
-    ),
+        yearStatus: y.status,
+        committedPence: committed && y.hasData ? y.spendPence : null,
+        registerContracts: y.registerContracts,
+        missingValueContracts: row?.missingValue ?? 0,
+        fallbackContracts: row?.fallback ?? 0,
+        nonGbpContracts: row?.nonGbpContracts ?? 0,
+      };
+    }),
     byBuyer,
     changes,
     charts: [chart],
@@ -716,7 +934,7 @@ async function computeConsultancy(db: DB, sp: URLSearchParams, opts: { config?: 
 }
 
 /** GET /api/v1/stats/consultancy */
-export async function consultancyApi(db: DB, sp: URLSearchParams, opts: { config?: MetricsConfig; now?: Date } = {}) {
+export async function consultancyApi(db: DB, sp: URLSearchParams, opts: StatsOptions = {}) {
   const d = await computeConsultancyCached(db, sp, opts, true);
   const f = d.resolved.filter;
   return {
@@ -728,7 +946,9 @@ export async function consultancyApi(db: DB, sp: URLSearchParams, opts: { config
     baselinePence: d.result.baselinePence,
     targetPence: d.result.targetPence,
     baselineYearsMissing: d.result.baselineYearsMissing.map(fyLabel),
-    status: d.status ? { fy: d.status.fy, onTrack: d.status.onTrack } : null,
+    baselineYearsNotYetSpent: d.result.baselineYearsNotYetSpent.map(fyLabel),
+    currentFy: d.currentFy,
+    status: d.status ? { fy: d.status.fy, onTrack: d.status.onTrack, partial: d.status.partial } : null,
     years: d.years,
     referenceLines: d.referenceLines.map((ref) => ({
       id: ref.id,
@@ -760,20 +980,24 @@ function topHref(t: ConcentrationTopRow, f: SpendFilter): string {
 }
 
 /** The concentration dashboard: top N over the years asked, and the HHI and top-N share per year. */
-export function concentrationDashboard(db: DB, sp: URLSearchParams, config: MetricsConfig = DEFAULT_METRICS_CONFIG) {
-  if (config !== DEFAULT_METRICS_CONFIG) return computeConcentration(db, sp, config);
-  return cached(db, keyOf("concentration", sp), () => computeConcentration(db, sp, config));
+export function concentrationDashboard(db: DB, sp: URLSearchParams, opts: StatsOptions = {}) {
+  const o = optionsOf(opts);
+  return cached(db, keyOf("concentration", sp, o.key), () => computeConcentration(db, sp, o));
 }
 
-async function computeConcentration(db: DB, sp: URLSearchParams, config: MetricsConfig) {
+async function computeConcentration(db: DB, sp: URLSearchParams, o: ReturnType<typeof optionsOf>) {
+  const { config, currentFy } = o;
   const r = await resolveStats(db, sp, "awarded");
   const f = r.filter;
   const by = r.params.by ?? "supplier";
   const n = config.concentrationTopN;
-  const [over, years] = await Promise.all([
+  const [over, years, cube, undated] = await Promise.all([
     concentrationOver(db, f, by, n),
     concentrationByYear(db, f, by, n),
+    spendCube(db, f, ["fy"]),
+    undatedContracts(db, f),
   ]);
+  const countsByFy = new Map(cube.map((x) => [x.fy, x]));
   const total = over.sums.totalPence;
   const top: ConcentrationTop[] = over.top.map((t) => ({
     id: t.id,
@@ -785,15 +1009,23 @@ async function computeConcentration(db: DB, sp: URLSearchParams, config: Metrics
   }));
   const topTotal = over.top.reduce((s, t) => s + t.valuePence, 0n);
   const hhi = hhiFromSums(total, over.sums.sumSquares);
-  const yearRows = years.map((y) => ({
-    fy: fyLabel(y.fy),
-    totalPence: y.totalPence,
-    hhi: hhiFromSums(y.totalPence, y.sumSquares),
-    highlyConcentrated: isHighlyConcentrated(y.totalPence, y.sumSquares),
-    topPence: y.topPence,
-    topShare: ratio(y.topPence, y.totalPence),
-    suppliers: y.suppliers,
-  }));
+  const yearRows = years.map((y) => {
+    const c = countsByFy.get(y.fy);
+    return {
+      fy: fyLabel(y.fy),
+      totalPence: y.totalPence,
+      hhi: hhiFromSums(y.totalPence, y.sumSquares),
+      highlyConcentrated: isHighlyConcentrated(y.totalPence, y.sumSquares),
+      topPence: y.topPence,
+      topShare: ratio(y.topPence, y.totalPence),
+      suppliers: y.suppliers,
+      contracts: c?.contracts ?? 0,
+      missingValueContracts: c?.missingValue ?? 0,
+      fallbackContracts: c?.fallback ?? 0,
+      yearStatus: yearStatus(y.fy, currentFy),
+    };
+  });
+  const inputs = inputCoverage(countsOf(cube));
   const captions = chartCaptions(config);
   const definition = { text: captions.concentration, href: "/methodology#concentration" };
   const scope = scopeText(r);
@@ -833,13 +1065,18 @@ async function computeConcentration(db: DB, sp: URLSearchParams, config: Metrics
         suppliers: formatCount(y.suppliers),
         total: formatPounds(y.totalPence),
         level: y.highlyConcentrated ? "Highly concentrated" : "Not highly concentrated",
+        contracts: formatCount(y.contracts),
+        ...coverageCells(y, f.view),
       },
+      ...joinNotes(statusNote(y.yearStatus)),
     })),
     referenceLines: [{ y: 2500, label: "Highly concentrated above 2,500", unit: "index", color: "#d4351c" }],
     extraColumns: [
       { key: "suppliers", label: by === "group" ? "Suppliers and groups" : "Suppliers", numeric: true },
       { key: "total", label: "Total value", numeric: true },
       { key: "level", label: "Level" },
+      { key: "contracts", label: "Contracts", numeric: true },
+      ...coverageColumns(f.view),
     ],
     csvHref: csvHref("concentration-hhi-by-year", r.query),
     ...(linkNote(f) ? { linkNote: linkNote(f) } : {}),
@@ -856,11 +1093,14 @@ async function computeConcentration(db: DB, sp: URLSearchParams, config: Metrics
       x: y.fy,
       values: { topShare: pct(y.topShare) },
       links: { topShare: registerHref(f, { fy: parseFyLabel(y.fy) as number }) },
-      extra: { top: formatPounds(y.topPence), total: formatPounds(y.totalPence) },
+      extra: { top: formatPounds(y.topPence), total: formatPounds(y.totalPence), contracts: formatCount(y.contracts), ...coverageCells(y, f.view) },
+      ...joinNotes(statusNote(y.yearStatus)),
     })),
     extraColumns: [
       { key: "top", label: `Value to the top ${n}`, numeric: true },
       { key: "total", label: "Total value", numeric: true },
+      { key: "contracts", label: "Contracts", numeric: true },
+      ...coverageColumns(f.view),
     ],
     csvHref: csvHref("concentration-top-share-by-year", r.query),
     linkNote: `Each bar links to all the contracts of that year, whose total is the whole of the bar's denominator.${f.view === "annualised" ? ` ${ANNUALISED_LINK_NOTE}` : ""}`,
@@ -870,6 +1110,7 @@ async function computeConcentration(db: DB, sp: URLSearchParams, config: Metrics
     resolved: r,
     view: f.view,
     by,
+    topN: n,
     totalPence: total,
     hhi,
     highlyConcentrated: isHighlyConcentrated(total, over.sums.sumSquares),
@@ -877,13 +1118,16 @@ async function computeConcentration(db: DB, sp: URLSearchParams, config: Metrics
     topShare: ratio(topTotal, total),
     top,
     years: yearRows,
+    inputs,
+    undatedContracts: undated,
+    coverageText: describeInputCoverage(inputs, { view: f.view, undatedContracts: undated }),
     charts: [topChart, shareChart, hhiChart],
   };
 }
 
 /** GET /api/v1/stats/concentration */
-export async function concentrationApi(db: DB, sp: URLSearchParams, config: MetricsConfig = DEFAULT_METRICS_CONFIG) {
-  const d = await concentrationDashboard(db, sp, config);
+export async function concentrationApi(db: DB, sp: URLSearchParams, opts: StatsOptions = {}) {
+  const d = await concentrationDashboard(db, sp, opts);
   const f = d.resolved.filter;
   return {
     fy: f.from !== undefined && f.from === f.to ? fyLabel(f.from) : null,
@@ -897,43 +1141,64 @@ export async function concentrationApi(db: DB, sp: URLSearchParams, config: Metr
     highlyConcentrated: d.highlyConcentrated,
     topShare: d.topShare,
     top: d.top.map((t) => ({ id: t.id, name: t.name, valuePence: t.valuePence, share: t.share })),
-    years: d.years.map((y) => ({ fy: y.fy, totalPence: y.totalPence, hhi: y.hhi, topShare: y.topShare })),
+    topN: d.topN,
+    contracts: d.inputs.contracts,
+    missingValueContracts: d.inputs.missingValueContracts,
+    fallbackContracts: d.inputs.fallbackContracts,
+    undatedContracts: d.undatedContracts,
+    years: d.years.map((y) => ({
+      fy: y.fy,
+      totalPence: y.totalPence,
+      hhi: y.hhi,
+      topShare: y.topShare,
+      highlyConcentrated: y.highlyConcentrated,
+      suppliers: y.suppliers,
+      contracts: y.contracts,
+      missingValueContracts: y.missingValueContracts,
+      fallbackContracts: y.fallbackContracts,
+      yearStatus: y.yearStatus,
+    })),
   };
 }
 
 // ---------------------------------------------------------------------------
 // Headline figures
 
-export function headlineFigures(db: DB, now: Date, config: MetricsConfig = DEFAULT_METRICS_CONFIG) {
-  if (config !== DEFAULT_METRICS_CONFIG) return computeHeadline(db, now, config);
-  return cached(db, `headline#${fyOf(now)}`, () => computeHeadline(db, now, config));
+export function headlineFigures(db: DB, now: Date, opts: Omit<StatsOptions, "now"> = {}) {
+  const o = optionsOf({ ...opts, now });
+  return cached(db, `headline#${o.key}`, () => computeHeadline(db, o));
 }
 
-async function computeHeadline(db: DB, now: Date, config: MetricsConfig) {
-  const fy = fyOf(now);
-  const [smeRows, consultancyRows, totals] = await Promise.all([
+async function computeHeadline(db: DB, o: ReturnType<typeof optionsOf>) {
+  const { config, currentFy: fy } = o;
+  const [smeRows, consultancyRows, scopeRows, totals] = await Promise.all([
     spendCube(db, { view: "awarded", from: fy, to: fy }, ["scale_class"]),
     spendCube(db, { view: "annualised", consultancy: true }, ["fy"]),
-    spendCube(db, { view: "awarded" }, []),
+    spendCube(db, { view: "annualised" }, ["fy"]),
+    spendCube(db, { view: "awarded", to: fy }, []),
   ]);
   const sme = shareOf(smeRows, config);
-  const p = computePledge(
-    consultancyRows.map((x) => ({ fy: x.fy, spendPence: x.valuePence, contracts: x.contracts })),
-    config.pledge,
-  );
-  const thisYear = p.years.find((y) => y.fy === fy) ?? null;
+  const p = computePledge(pledgeInput(consultancyRows, scopeRows), config.pledge, { currentFy: fy });
+  const thisYear = p.years.find((y) => y.fy === fy && y.hasData) ?? null;
   const t = totals[0];
   return {
     fy: fyLabel(fy),
     sme: { ...sme, target: config.smeTarget },
     consultancy: thisYear
-      ? { spendPence: thisYear.spendPence, trajectoryPence: thisYear.trajectoryPence, onTrack: thisYear.onTrack, contracts: thisYear.contracts }
+      ? {
+          spendPence: thisYear.spendPence,
+          trajectoryPence: thisYear.trajectoryPence,
+          onTrack: thisYear.onTrack,
+          contracts: thisYear.contracts,
+          partial: thisYear.status === "partial",
+        }
       : null,
     baselinePence: p.baselinePence,
     targetPence: p.targetPence,
     contracts: t?.contracts ?? 0,
     valuePence: t?.valuePence ?? 0n,
     nonGbpContracts: t?.nonGbpContracts ?? 0,
+    missingValueContracts: t?.missingValue ?? 0,
   };
 }
 
@@ -955,7 +1220,8 @@ const ListParams = z.object({
   group: idParam("group").optional(),
 });
 
-function parseList(sp: URLSearchParams) {
+/** The /suppliers and /buyers list parameters (also their CSV downloads): throws BadRequest naming the parameter. */
+export function parseList(sp: URLSearchParams) {
   const parsed = parseParams(ListParams, searchParamsObject(sp));
   if (!parsed.ok) throw new BadRequest(parsed.errors);
   const p = parsed.value;
@@ -1018,25 +1284,29 @@ function profileParams(sp: URLSearchParams) {
   return { p, view: (p.view ?? "awarded") as View, from: from ?? undefined, to: to ?? undefined };
 }
 
-export function buyerProfile(db: DB, id: string, sp: URLSearchParams, config: MetricsConfig = DEFAULT_METRICS_CONFIG) {
-  if (config !== DEFAULT_METRICS_CONFIG) return computeBuyerProfile(db, id, sp, config);
-  return cached(db, keyOf(`buyer/${id}`, sp), () => computeBuyerProfile(db, id, sp, config));
+export function buyerProfile(db: DB, id: string, sp: URLSearchParams, opts: StatsOptions = {}) {
+  const o = optionsOf(opts);
+  return cached(db, keyOf(`buyer/${id}`, sp, o.key), () => computeBuyerProfile(db, id, sp, o));
 }
 
-async function computeBuyerProfile(db: DB, id: string, sp: URLSearchParams, config: MetricsConfig) {
+async function computeBuyerProfile(db: DB, id: string, sp: URLSearchParams, o: ReturnType<typeof optionsOf>) {
+  const { config, currentFy } = o;
   if (!/^\d{1,18}$/.test(id)) return null;
   const org = await getOrganisation(db, BigInt(id));
   if (!org?.is_buyer) return null;
   const { p, view, from, to } = profileParams(sp);
   const f: SpendFilter = { view, from, to, buyerId: org.id };
   const query = statsQuery({ id, view: p.view, from: p.from, to: p.to });
-  const [rows, consultancyRows, top, recent] = await Promise.all([
+  const [allRows, consultancyRows, scopeRows, top, recent] = await Promise.all([
     spendCube(db, f, ["fy", "scale_class"]),
-    spendCube(db, { ...f, view: "annualised", consultancy: true }, ["fy"]),
-    concentrationOver(db, f, "supplier", 10),
+    spendCube(db, { ...f, from: undefined, to: undefined, view: "annualised", consultancy: true }, ["fy"]),
+    spendCube(db, { ...f, from: undefined, to: undefined, view: "annualised" }, ["fy"]),
+    concentrationOver(db, f, "supplier", config.concentrationTopN),
     recentContracts(db, { buyerId: org.id }, 10),
   ]);
-  const target = smeTargetFor(config, id);
+  // Measured years only (up to today's); later years' committed value is in the consultancy chart, apart.
+  const rows = allRows.filter((x) => x.fy <= currentFy);
+  const target = smeTargetFor(config, id, orgIdentifierOf(org.scheme, org.identifier));
   const points: ChartPoint[] = [];
   for (const [fy, list] of groupRows(rows, (x) => x.fy)) {
     const s = shareOf(list, config);
@@ -1055,8 +1325,13 @@ async function computeBuyerProfile(db: DB, id: string, sp: URLSearchParams, conf
         unknown: registerHref(f, { fy, scale: "unknown" }),
         share: registerHref(f, { fy }),
       },
-      extra: { total: formatPounds(s.knownValuePence + s.unknownValuePence), coverage: formatShare(s.coverage), contracts: formatCount(s.contracts) },
-      ...(note ? { note } : {}),
+      extra: {
+        total: formatPounds(s.knownValuePence + s.unknownValuePence),
+        coverage: formatShare(s.coverage),
+        contracts: formatCount(s.contracts),
+        ...coverageCells({ contracts: s.contracts, missingValueContracts: s.missingValueContracts, fallbackContracts: s.fallbackContracts }, view),
+      },
+      ...joinNotes(statusNote(yearStatus(fy, currentFy)), note),
     });
   }
   const spendChart: ChartData = {
@@ -1076,36 +1351,38 @@ async function computeBuyerProfile(db: DB, id: string, sp: URLSearchParams, conf
       { key: "total", label: "Total value", numeric: true },
       { key: "coverage", label: "Coverage", numeric: true },
       { key: "contracts", label: "Contracts", numeric: true },
+      ...coverageColumns(view),
     ],
     csvHref: csvHref("buyer-spend-by-year", query),
     linkNote: `Each part of a bar links to this buyer's contracts with a supplier of that size in that year.${view === "annualised" ? ` ${ANNUALISED_LINK_NOTE}` : ""}`,
     emptyText: `${org.name} has no contracts with a named supplier in the register${from !== undefined || to !== undefined ? " in these years" : ""}.`,
   };
-  const pledge = computePledge(
-    consultancyRows.map((x) => ({ fy: x.fy, spendPence: x.valuePence, contracts: x.contracts })),
-    config.pledge,
+  const pledge = computePledge(pledgeInput(consultancyRows, scopeRows), config.pledge, { currentFy });
+  const consultancyFilter: SpendFilter = { ...f, view: "annualised", consultancy: true };
+  const shownPledge = pledge.years.filter(
+    (y) => (from === undefined || y.fy >= from) && (to === undefined || y.fy <= to) && (y.contracts > 0 || y.trajectoryPence !== null),
   );
+  const rawPledgePoints = pledgePoints(shownPledge, {
+    pledge: config.pledge,
+    baselineUsed: pledge.baselineYearsUsed,
+    byFy: new Map(consultancyRows.map((x) => [x.fy, x])),
+    link: (fy) => registerHref(consultancyFilter, { fy }),
+    view: "annualised",
+  });
+  const pledgeSeriesList = pledgeSeries(rawPledgePoints);
   const consultancyChart: ChartData = {
     id: "buyer-consultancy-by-year",
     title: "Consultancy spend by year",
-    caption: `${org.name}: consultancy spend per financial year with its trajectory to half its baseline by ${fyLabel(config.pledge.targetFy)}. ${viewCaption("annualised", config)}`,
+    caption: `${org.name}: consultancy spend per financial year with its trajectory from its baseline (in ${fyLabel(config.pledge.baselineTo)}) to half of it by ${fyLabel(config.pledge.targetFy)}. ${viewCaption("annualised", config)} Spend is measured up to ${fyLabel(currentFy)}, which is in progress (to date).`,
     definition: { text: chartCaptions(config).consultancy, href: "/methodology#consultancy" },
     xLabel: "Financial year",
-    series: [
-      { key: "spend", label: "Consultancy spend", kind: "bar", unit: "pounds", color: "#4c2c92" },
-      { key: "trajectory", label: "Trajectory to the target", kind: "line", unit: "pounds", color: "#00703c", dashed: true },
-    ],
-    points: pledge.years
-      .filter((y) => (from === undefined || y.fy >= from) && (to === undefined || y.fy <= to) && (y.contracts > 0 || y.trajectoryPence !== null))
-      .map((y) => ({
-        x: fyLabel(y.fy),
-        values: { spend: y.contracts > 0 ? pounds(y.spendPence) : null, trajectory: y.trajectoryPence === null ? null : pounds(y.trajectoryPence) },
-        ...(y.contracts > 0 ? { links: { spend: registerHref({ ...f, view: "annualised", consultancy: true }, { fy: y.fy }) } } : {}),
-        extra: { contracts: formatCount(y.contracts), onTrack: y.onTrack === null ? "–" : y.onTrack ? "On track" : "Not on track" },
-      })),
+    series: pledgeSeriesList,
+    points: withoutEmptySeries(rawPledgePoints, pledgeSeriesList),
     extraColumns: [
       { key: "contracts", label: "Contracts", numeric: true },
+      ...coverageColumns("annualised"),
       { key: "onTrack", label: "On track?" },
+      { key: "year", label: "Year" },
     ],
     csvHref: csvHref("buyer-consultancy-by-year", query),
     linkNote: ANNUALISED_LINK_NOTE,
@@ -1119,6 +1396,7 @@ async function computeBuyerProfile(db: DB, id: string, sp: URLSearchParams, conf
     query,
     hasContracts: rows.length > 0,
     target,
+    currentFy: fyLabel(currentFy),
     total: shareOf(rows, config),
     pledge,
     pledgeConfig: config.pledge,
@@ -1135,23 +1413,27 @@ async function computeBuyerProfile(db: DB, id: string, sp: URLSearchParams, conf
   };
 }
 
-export function supplierProfile(db: DB, id: string, sp: URLSearchParams, config: MetricsConfig = DEFAULT_METRICS_CONFIG) {
-  if (config !== DEFAULT_METRICS_CONFIG) return computeSupplierProfile(db, id, sp, config);
-  return cached(db, keyOf(`supplier/${id}`, sp), () => computeSupplierProfile(db, id, sp, config));
+export function supplierProfile(db: DB, id: string, sp: URLSearchParams, opts: StatsOptions = {}) {
+  const o = optionsOf(opts);
+  return cached(db, keyOf(`supplier/${id}`, sp, o.key), () => computeSupplierProfile(db, id, sp, o));
 }
 
-async function computeSupplierProfile(db: DB, id: string, sp: URLSearchParams, config: MetricsConfig) {
+async function computeSupplierProfile(db: DB, id: string, sp: URLSearchParams, o: ReturnType<typeof optionsOf>) {
+  const { config, currentFy } = o;
   if (!/^\d{1,18}$/.test(id)) return null;
   const org = await getOrganisation(db, BigInt(id));
   if (!org?.is_supplier) return null;
   const { p, view, from, to } = profileParams(sp);
   const f: SpendFilter & { supplierId: bigint } = { view, from, to, supplierId: org.id };
   const query = statsQuery({ id, view: p.view, from: p.from, to: p.to });
-  const [years, buyers, recent] = await Promise.all([
+  const [allYears, buyers, recent] = await Promise.all([
     supplierYears(db, f),
     supplierBuyers(db, f, 10),
     recentContracts(db, { supplierId: org.id }, 10),
   ]);
+  // Measured years only; a later year's annualised value is committed, not yet earned, and listed apart.
+  const years = allYears.filter((y) => y.fy <= currentFy);
+  const committedYears = allYears.filter((y) => y.fy > currentFy);
   const chart: ChartData = {
     id: "supplier-value-by-year",
     title: "Value by year",
@@ -1169,10 +1451,12 @@ async function computeSupplierProfile(db: DB, id: string, sp: URLSearchParams, c
         value: registerHref({ view }, { fy: y.fy, supplier: org.id }),
         consultancy: registerHref({ view }, { fy: y.fy, supplier: org.id, consultancy: true }),
       },
-      extra: { contracts: formatCount(y.contracts), nonGbp: formatCount(y.nonGbpContracts) },
+      extra: { contracts: formatCount(y.contracts), ...coverageCells(y, view), nonGbp: formatCount(y.nonGbpContracts) },
+      ...joinNotes(statusNote(yearStatus(y.fy, currentFy))),
     })),
     extraColumns: [
       { key: "contracts", label: "Contracts", numeric: true },
+      ...coverageColumns(view),
       { key: "nonGbp", label: "Not in GBP totals", numeric: true },
     ],
     csvHref: csvHref("supplier-value-by-year", query),
@@ -1184,9 +1468,18 @@ async function computeSupplierProfile(db: DB, id: string, sp: URLSearchParams, c
     view,
     params: p,
     query,
-    hasContracts: years.length > 0,
+    hasContracts: allYears.length > 0,
+    currentFy: fyLabel(currentFy),
     totalPence: years.reduce((s, y) => s + y.valuePence, 0n),
     contracts: years.reduce((s, y) => s + y.contracts, 0),
+    committed: committedYears.length
+      ? {
+          from: fyLabel(committedYears[0]!.fy),
+          to: fyLabel(committedYears[committedYears.length - 1]!.fy),
+          valuePence: committedYears.reduce((s, y) => s + y.valuePence, 0n),
+        }
+      : null,
+    inputs: inputCoverage(addInputCounts(years)),
     buyers,
     recent,
     registerHref: registerHref({ view: "awarded" }, { supplier: org.id }),
@@ -1214,17 +1507,18 @@ export async function filterOptions(db: DB, view: View, current?: { id: bigint; 
 }
 
 /** The chart with this id, built exactly as its page builds it (for the CSV download); null when unknown. */
-export async function chartById(db: DB, chartId: string, sp: URLSearchParams, now: Date): Promise<ChartData | null> {
+export async function chartById(db: DB, chartId: string, sp: URLSearchParams, now: Date, config?: MetricsConfig): Promise<ChartData | null> {
+  const opts: StatsOptions = { now, config };
   let charts: ChartData[] = [];
-  if (chartId.startsWith("sme-")) charts = (await smeDashboard(db, sp)).charts;
-  else if (chartId.startsWith("consultancy-")) charts = (await consultancyDashboard(db, sp, { now })).charts;
-  else if (chartId.startsWith("concentration-")) charts = (await concentrationDashboard(db, sp)).charts;
+  if (chartId.startsWith("sme-")) charts = (await smeDashboard(db, sp, opts)).charts;
+  else if (chartId.startsWith("consultancy-")) charts = (await consultancyDashboard(db, sp, opts)).charts;
+  else if (chartId.startsWith("concentration-")) charts = (await concentrationDashboard(db, sp, opts)).charts;
   else if (chartId.startsWith("buyer-") || chartId.startsWith("supplier-")) {
     const id = sp.get("id") ?? "";
     if (!/^\d{1,18}$/.test(id)) throw new BadRequest([{ param: "id", message: "must be a buyer or supplier id (digits)" }]);
     const rest = new URLSearchParams(sp);
     rest.delete("id");
-    const profile = chartId.startsWith("buyer-") ? await buyerProfile(db, id, rest) : await supplierProfile(db, id, rest);
+    const profile = chartId.startsWith("buyer-") ? await buyerProfile(db, id, rest, opts) : await supplierProfile(db, id, rest, opts);
     if (!profile) throw new BadRequest([{ param: "id", message: `no ${chartId.startsWith("buyer-") ? "buyer" : "supplier"} with id ${id}` }]);
     charts = profile.charts;
   }

@@ -216,6 +216,26 @@ export async function spendCube(db: Executor, f: SpendFilter, dims: readonly Cub
   }));
 }
 
+/**
+ * Contracts (with a supplier) that have no date the view can place in a year,
+ * so they are in no year's figure: no award or signature date (awarded view);
+ * neither a start date nor an award date (annualised view). Year filters do
+ * not apply (they are in no year); the other filters do.
+ */
+export async function undatedContracts(db: Executor, f: SpendFilter): Promise<number> {
+  const where = conds([
+    sql`l.fy is null`,
+    sql`l.first_line`,
+    ...filterConds({ ...f, from: undefined, to: undefined, supplierId: undefined }, { alias: "l" }),
+    f.supplierId !== undefined
+      ? sql`exists (select 1 from spend_lines s where s.ocid = l.ocid and s.supplier_id = ${f.supplierId.toString()}::bigint)`
+      : null,
+    f.view === "annualised" ? sql`not exists (select 1 from spend_annual a where a.ocid = l.ocid)` : null,
+  ]);
+  const r = await sql<{ n: number }>`select count(*)::int as n from spend_lines l where ${where}`.execute(db);
+  return num(r.rows[0]?.n ?? 0);
+}
+
 /** Financial years with any contract in a view (ascending). */
 export async function yearsWithData(db: Executor, view: View): Promise<number[]> {
   const r = await sql<{ fy: number }>`
@@ -242,7 +262,8 @@ export async function spendByBuyer(
   const where = conds([
     sql`b.view = ${f.view}`,
     allYears ? sql`b.fy = 0` : null,
-    ...filterConds(f, { alias: "b" }),
+    // a year range reads the per-year rows only (never the all-years row, fy = 0, even with no lower bound)
+    ...filterConds(f, { alias: "b", allYearsRow: !allYears }),
   ]);
   const search = opts.q ? sql`where o.name ilike ${`%${opts.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}` : sql``;
   // Sum per buyer first; join the names only of the page's buyers unless the names sort or filter.
@@ -264,11 +285,11 @@ export async function spendByBuyer(
     )
     ${
       byName
-        ? sql`select agg.*, o.name, count(*) over () as total_rows
+        ? sql`select agg.*, o.name, o.scheme, o.identifier, count(*) over () as total_rows
               from agg join organisations o on o.id = agg.buyer_id ${search}
               order by ${opts.order === "name" ? sql`o.name, agg.buyer_id` : sql`agg.value_pence desc, agg.buyer_id`}
               limit ${opts.limit} offset ${opts.offset ?? 0}`
-        : sql`select x.*, o.name, (select count(*) from agg) as total_rows
+        : sql`select x.*, o.name, o.scheme, o.identifier, (select count(*) from agg) as total_rows
               from (select * from agg order by value_pence desc, buyer_id limit ${opts.limit} offset ${opts.offset ?? 0}) x
               join organisations o on o.id = x.buyer_id
               order by x.value_pence desc, x.buyer_id`
@@ -279,6 +300,8 @@ export async function spendByBuyer(
     rows: r.rows.map((x) => ({
       buyerId: big(x.buyer_id),
       name: String(x.name),
+      scheme: (x.scheme as string | null) ?? null,
+      identifier: (x.identifier as string | null) ?? null,
       buyerType: (x.buyer_type as string) || null,
       valuePence: big(x.value_pence),
       smePence: big(x.sme_pence),
@@ -306,7 +329,7 @@ async function groupBuyerRows(
   }
   const ids = [...by.keys()].filter((id) => id !== 0n);
   const orgs = ids.length
-    ? await db.selectFrom("organisations").select(["id", "name", "buyer_type"]).where("id", "in", ids).execute()
+    ? await db.selectFrom("organisations").select(["id", "name", "buyer_type", "scheme", "identifier"]).where("id", "in", ids).execute()
     : [];
   const q = opts.q?.toLowerCase();
   let list = orgs
@@ -316,6 +339,8 @@ async function groupBuyerRows(
       return {
         buyerId: o.id,
         name: o.name,
+        scheme: o.scheme,
+        identifier: o.identifier,
         buyerType: o.buyer_type,
         valuePence: g.sme + g.large + g.unknown,
         smePence: g.sme,
@@ -444,7 +469,9 @@ export async function supplierYears(db: Executor, f: SpendFilter & { supplierId:
       coalesce(sum(value_pence) filter (where gbp), 0)::int8 as value_pence,
       coalesce(sum(value_pence) filter (where gbp and consultancy), 0)::int8 as consultancy_pence,
       count(*) filter (where gbp)::int as contracts,
-      count(*) filter (where not gbp)::int as non_gbp
+      count(*) filter (where not gbp)::int as non_gbp,
+      count(*) filter (where gbp and missing_value)::int as missing_value,
+      count(*) filter (where gbp and fallback)::int as fallback
     from ${baseTable(f.view)}
     where ${conds([sql`fy is not null`, ...filterConds(f)])}
     group by fy order by fy
@@ -455,6 +482,8 @@ export async function supplierYears(db: Executor, f: SpendFilter & { supplierId:
     consultancyPence: big(x.consultancy_pence),
     contracts: num(x.contracts),
     nonGbpContracts: num(x.non_gbp),
+    missingValueContracts: num(x.missing_value),
+    fallbackContracts: num(x.fallback),
   }));
 }
 
@@ -735,10 +764,13 @@ export async function sumRegisterValue(db: Executor, q: RegisterValueQuery): Pro
 // ---------------------------------------------------------------------------
 // Look-ups
 
-export async function buyerExists(db: Executor, id: bigint): Promise<{ id: bigint; name: string; buyer_type: string | null } | null> {
+export async function buyerExists(
+  db: Executor,
+  id: bigint,
+): Promise<{ id: bigint; name: string; buyer_type: string | null; scheme: string | null; identifier: string | null } | null> {
   const r = await db
     .selectFrom("organisations")
-    .select(["id", "name", "buyer_type"])
+    .select(["id", "name", "buyer_type", "scheme", "identifier"])
     .where("id", "=", id)
     .where("is_buyer", "=", true)
     .executeTakeFirst();

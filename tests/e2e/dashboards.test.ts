@@ -1,4 +1,5 @@
 import { type Page, expect, test } from "@playwright/test";
+import { formatPlotted } from "../../app/components/charts/format";
 import { formatPounds } from "../../app/domain/money";
 import { expectAccessible } from "../playwright-utils";
 
@@ -46,6 +47,26 @@ async function registerTotal(page: Page): Promise<{ total: bigint; rows: number 
   }
   return { total, rows };
 }
+
+interface PledgeYearJson {
+  fy: string;
+  spendPence: string | null;
+  trajectoryPence: string | null;
+  onTrack: boolean | null;
+  contracts: number;
+  yearStatus: "complete" | "partial" | "committed";
+  committedPence: string | null;
+}
+
+/** The "On track?" cell the page shows for an API year. */
+function onTrackText(y: PledgeYearJson): string {
+  if (y.yearStatus === "committed") return "Not yet spent";
+  if (y.onTrack === null) return "–";
+  const so = y.yearStatus === "partial" ? " so far" : "";
+  return `${y.onTrack ? "On track" : "Not on track"}${so}`;
+}
+
+const money = (pence: string | null) => (pence === null ? "–" : formatPounds(BigInt(pence)));
 
 test.describe("dashboards", () => {
   // Each test runs axe on several full pages; give them room on small machines.
@@ -114,6 +135,26 @@ test.describe("dashboards", () => {
     await expect(page.getByTestId("result-count")).toBeVisible();
   });
 
+  test("SME value chart: a bar click leads to a register view whose total equals the bar", async ({ page, request }) => {
+    await page.goto("/dashboards/sme");
+    const api = (await (await request.get("/api/v1/stats/sme-share")).json()) as {
+      years: Array<{ fy: string; smeValuePence: string; knownValuePence: string; unknownValuePence: string; yearStatus: string; contracts: number }>;
+    };
+    // The latest complete year: the SME part of its bar.
+    const year = [...api.years].reverse().find((y) => y.yearStatus === "complete" && BigInt(y.smeValuePence) > 0n)!;
+    const table = await tableRows(page, "sme-value-by-year");
+    expect(table.find((r) => r.x === year.fy)?.cells.sme).toBe(formatPounds(BigInt(year.smeValuePence)));
+    const bar = page.getByTestId("chart-sme-value-by-year").locator(`svg a[data-chart-link="sme"][data-x="${year.fy}"]`);
+    await expect(bar).toHaveAttribute("aria-label", new RegExp(`^${year.fy}, SMEs: ${formatPounds(BigInt(year.smeValuePence)).replace(/[.$]/g, "\\$&")}\\.`));
+    await bar.click();
+    await expect(page).toHaveURL(/\/contracts\?/);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ fy: year.fy, scale: "sme" });
+    // The register states the part of its total that went to SMEs: the bar.
+    await expect(page.getByTestId("result-total")).toHaveAttribute("data-pence", year.smeValuePence);
+    await expect(page.getByTestId("result-total")).toContainText("Value to the suppliers selected");
+    await expectAccessible(page);
+  });
+
   test("consultancy: table equals the API, and a bar click leads to a register view whose total equals the bar", async ({ page, request }) => {
     await page.goto("/dashboards/consultancy");
     await expect(page.getByTestId("chart-consultancy-by-year").locator("svg.recharts-surface")).toBeVisible();
@@ -123,17 +164,25 @@ test.describe("dashboards", () => {
     const api = (await (await request.get("/api/v1/stats/consultancy")).json()) as {
       view: string;
       baselinePence: string | null;
-      years: Array<{ fy: string; spendPence: string; trajectoryPence: string | null; onTrack: boolean | null; contracts: number }>;
+      baselineTo: string;
+      years: PledgeYearJson[];
     };
     expect(api.view).toBe("annualised");
     const rows = await tableRows(page, "consultancy-by-year");
     expect(rows.map((r) => r.x)).toEqual(api.years.map((y) => y.fy));
     rows.forEach((r, i) => {
       const y = api.years[i]!;
-      expect(r.cells.spend).toBe(y.contracts > 0 ? formatPounds(BigInt(y.spendPence)) : "–");
+      // Measured spend (null: no data, or a later year), the trajectory and the on-track judgement, as the API gives them.
+      expect(r.cells.spend, `${y.fy} spend`).toBe(money(y.spendPence));
+      expect(r.cells.trajectory, `${y.fy} trajectory`).toBe(money(y.trajectoryPence));
+      if (r.cells.committed !== undefined) expect(r.cells.committed, `${y.fy} committed`).toBe(money(y.committedPence));
       expect(r.cells.contracts).toBe(y.contracts.toLocaleString("en-GB"));
-      expect(r.cells.onTrack).toBe(y.onTrack === null ? "–" : y.onTrack ? "On track" : "Not on track");
+      expect(r.cells.onTrack).toBe(onTrackText(y));
     });
+    // The line starts at the baseline in the last baseline year: the table and the API agree there too.
+    expect(api.years.find((y) => y.fy === api.baselineTo)?.trajectoryPence).toBe(api.baselinePence);
+    // Later years are never measured spend, never judged.
+    for (const y of api.years.filter((x) => x.yearStatus === "committed")) expect([y.spendPence, y.onTrack]).toEqual([null, null]);
 
     // One buyer's consultancy, awarded view: few contracts per year, so the register lists them all.
     const top = page.getByTestId("consultancy-by-buyer").locator("tbody tr a").first();
@@ -142,30 +191,30 @@ test.describe("dashboards", () => {
     await page.goto(`/dashboards/consultancy?view=awarded&buyer=${buyer}`);
     await expectAccessible(page);
     const buyerApi = (await (await request.get(`/api/v1/stats/consultancy?view=awarded&buyer=${buyer}`)).json()) as typeof api;
-    const bars = buyerApi.years.filter((y) => y.contracts > 0);
+    const bars = buyerApi.years.filter((y) => y.contracts > 0 && y.spendPence !== null);
     expect(bars.length).toBeGreaterThan(0);
     const bar = bars.reduce((a, b) => (b.contracts > a.contracts ? b : a));
     const link = page.getByTestId("chart-consultancy-by-year").locator(`svg a[data-chart-link="spend"][data-x="${bar.fy}"]`);
-    await expect(link).toHaveAttribute("aria-label", new RegExp(`${bar.fy}, Consultancy spend \\(measured\\): ${formatPounds(BigInt(bar.spendPence)).replace(/[.$]/g, "\\$&")}`));
+    await expect(link).toHaveAttribute("aria-label", new RegExp(`${bar.fy}, Consultancy spend \\(measured\\): ${formatPounds(BigInt(bar.spendPence!)).replace(/[.$]/g, "\\$&")}`));
     await link.click();
     await expect(page).toHaveURL(/\/contracts\?/);
     const url = new URL(page.url());
     expect(Object.fromEntries(url.searchParams)).toEqual({ buyer, consultancy: "yes", fy: bar.fy });
     const { total, rows: listed } = await registerTotal(page);
     expect(listed).toBeGreaterThanOrEqual(bar.contracts);
-    expect(total).toBe(BigInt(bar.spendPence));
+    expect(total).toBe(BigInt(bar.spendPence!));
     // The register states the same total itself.
     await page.goto(url.pathname + url.search);
-    await expect(page.getByTestId("result-total")).toHaveAttribute("data-pence", bar.spendPence);
+    await expect(page.getByTestId("result-total")).toHaveAttribute("data-pence", bar.spendPence!);
 
     // Annualised view (the default): a bar leads to the contracts active in that year, valued at their part in it.
     await page.goto(`/dashboards/consultancy?buyer=${buyer}`);
     const annualApi = (await (await request.get(`/api/v1/stats/consultancy?buyer=${buyer}`)).json()) as typeof api;
-    const annualBar = annualApi.years.filter((y) => y.contracts > 0).reduce((a, b) => (b.contracts > a.contracts ? b : a));
+    const annualBar = annualApi.years.filter((y) => y.contracts > 0 && y.spendPence !== null).reduce((a, b) => (b.contracts > a.contracts ? b : a));
     await page.getByTestId("chart-consultancy-by-year").locator(`svg a[data-chart-link="spend"][data-x="${annualBar.fy}"]`).click();
     await expect(page).toHaveURL(/\/contracts\?/);
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ buyer, consultancy: "yes", activeFy: annualBar.fy });
-    await expect(page.getByTestId("result-total")).toHaveAttribute("data-pence", annualBar.spendPence);
+    await expect(page.getByTestId("result-total")).toHaveAttribute("data-pence", annualBar.spendPence!);
     await expect(page.getByTestId("result-total")).toContainText(`Value in ${annualBar.fy} (annualised)`);
     await expectAccessible(page);
   });
@@ -193,10 +242,54 @@ test.describe("dashboards", () => {
     await expect(page.getByTestId("hhi")).toHaveText(api.hhi.toLocaleString("en-GB", { maximumFractionDigits: 1 }));
     await page.getByTestId("chart-concentration-top").locator("svg a[data-chart-link]").first().click();
     await expect(page).toHaveURL(new RegExp(`/contracts\\?supplier=${api.top[0]!.id}&fy=2023-24$`));
+    // The register states the part of its contracts' value that went to that supplier: the bar.
+    await expect(page.getByTestId("result-total")).toHaveAttribute("data-pence", api.top[0]!.valuePence);
+    await expect(page.getByTestId("result-total")).toContainText(formatPounds(BigInt(api.top[0]!.valuePence)));
+
+    // HHI by year, every year: the table is the API's figures.
+    await page.goto("/dashboards/concentration");
+    const all = (await (await request.get("/api/v1/stats/concentration")).json()) as {
+      years: Array<{ fy: string; totalPence: string; hhi: number; suppliers: number; contracts: number; highlyConcentrated: boolean }>;
+    };
+    const hhiRows = await tableRows(page, "concentration-hhi-by-year");
+    expect(hhiRows.map((r) => r.x)).toEqual(all.years.map((y) => y.fy));
+    expect(hhiRows.length).toBeGreaterThan(3);
+    hhiRows.forEach((r, i) => {
+      const y = all.years[i]!;
+      expect(r.cells.hhi, y.fy).toBe(formatPlotted(Math.round(y.hhi * 10) / 10, "index"));
+      expect(r.cells.total).toBe(formatPounds(BigInt(y.totalPence)));
+      expect(r.cells.suppliers).toBe(y.suppliers.toLocaleString("en-GB"));
+      expect(r.cells.contracts).toBe(y.contracts.toLocaleString("en-GB"));
+      expect(r.cells.level).toBe(y.highlyConcentrated ? "Highly concentrated" : "Not highly concentrated");
+    });
 
     await page.goto("/dashboards/concentration?by=group&view=annualised");
     await expect(page.getByTestId("chart-concentration-top").locator("svg.recharts-surface")).toBeVisible();
     await expectAccessible(page);
+  });
+
+  test("refs=show draws the manifesto's figure as a labelled reference line, never as a measured value", async ({ page, request }) => {
+    await page.goto("/dashboards/consultancy?refs=show");
+    const chart = page.getByTestId("chart-consultancy-by-year");
+    const label = "Reference: baseline implied by the Labour manifesto (about £1.49bn a year)";
+    // On the chart itself: the dashed line and its label, drawn in the SVG.
+    const svg = chart.locator("svg.recharts-surface");
+    await expect(svg.locator("text", { hasText: label })).toHaveCount(1);
+    await expect(svg.locator(".recharts-reference-line")).toHaveCount(2); // the manifesto's baseline and HM Treasury's 2022-23 estimate
+    await expect(chart.locator(".app-chart-legend")).toContainText(label);
+    await expect(chart.locator("figcaption")).toContainText("external reference figures, not measured values");
+    // Not a measured value: the API's measured years never carry it, and the table has no such column.
+    const api = (await (await request.get("/api/v1/stats/consultancy?refs=show")).json()) as {
+      referenceLines: Array<{ id: string; kind: string; label: string; pence: string }>;
+      years: PledgeYearJson[];
+    };
+    const manifesto = api.referenceLines.find((r) => r.id === "manifesto-baseline")!;
+    expect(manifesto).toMatchObject({ kind: "reference", label, pence: "149000000000" });
+    expect(api.years.some((y) => y.spendPence === manifesto.pence)).toBe(false);
+    await expectAccessible(page);
+    // Asked to hide them, the chart draws none.
+    await page.goto("/dashboards/consultancy?refs=hide");
+    await expect(page.getByTestId("chart-consultancy-by-year").locator("svg text", { hasText: "Reference:" })).toHaveCount(0);
   });
 
   test("buyers: list, profile with its trends, and contract list", async ({ page }) => {

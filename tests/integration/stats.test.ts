@@ -121,14 +121,22 @@ type View = "awarded" | "annualised";
 
 /** Pure: per-year GBP line values of the contracts a predicate keeps. */
 function pureYears(view: View, keep: (c: PureContract) => boolean) {
-  const years = new Map<number, { lines: { scaleClass: "sme" | "large" | "unknown"; valuePence: bigint; key: string }[]; contracts: number; nonGbp: number }>();
+  const years = new Map<
+    number,
+    { lines: { scaleClass: "sme" | "large" | "unknown"; valuePence: bigint; key: string }[]; contracts: number; nonGbp: number; missingValue: number; fallback: number }
+  >();
   const at = (fy: number) => {
     let y = years.get(fy);
     if (!y) {
-      y = { lines: [], contracts: 0, nonGbp: 0 };
+      y = { lines: [], contracts: 0, nonGbp: 0, missingValue: 0, fallback: 0 };
       years.set(fy, y);
     }
     return y;
+  };
+  // A GBP contract's missing inputs, counted once per year it is in (as the rollups do).
+  const gaps = (y: { missingValue: number; fallback: number }, c: PureContract) => {
+    if (c.b.missingValue) y.missingValue++;
+    if (c.b.annualiseMethod === "awarded") y.fallback++;
   };
   for (const c of pure) {
     if (!keep(c) || c.b.lines.length === 0) continue;
@@ -140,6 +148,7 @@ function pureYears(view: View, keep: (c: PureContract) => boolean) {
         continue;
       }
       y.contracts++;
+      gaps(y, c);
       for (const l of c.b.lines) y.lines.push({ scaleClass: l.scaleClass, valuePence: l.valuePence, key: l.key });
     } else {
       const fys = new Set<number>();
@@ -150,13 +159,19 @@ function pureYears(view: View, keep: (c: PureContract) => boolean) {
         }
       }
       for (const fy of fys) {
-        if (c.b.gbp) at(fy).contracts++;
-        else at(fy).nonGbp++;
+        if (c.b.gbp) {
+          at(fy).contracts++;
+          gaps(at(fy), c);
+        } else at(fy).nonGbp++;
       }
     }
   }
   return new Map([...years.entries()].sort((a, b) => a[0] - b[0]));
 }
+
+/** Today's financial year in these tests (NOW is in 2025-26): later years are committed, not yet spent. */
+const CURRENT_FY = 2025;
+const statusOf = (fy: number) => (fy < CURRENT_FY ? "complete" : fy === CURRENT_FY ? "partial" : "committed");
 
 function pureSme(view: View, keep: (c: PureContract) => boolean) {
   return [...pureYears(view, keep).entries()].map(([fy, y]) => {
@@ -171,6 +186,9 @@ function pureSme(view: View, keep: (c: PureContract) => boolean) {
       uncertain: s.uncertain,
       contracts: y.contracts,
       nonGbpContracts: y.nonGbp,
+      missingValueContracts: y.missingValue,
+      fallbackContracts: y.fallback,
+      yearStatus: statusOf(fy),
     };
   });
 }
@@ -211,19 +229,23 @@ describe(`dashboards: SQL path = pure path (${process.env.TEST_DATABASE_URL ? "P
     ];
     for (const view of ["awarded", "annualised"] as const) {
       for (const [q, keep] of cases) {
-        const api = await smeShareApi(t.db, sp({ ...q, view }));
+        const api = await smeShareApi(t.db, sp({ ...q, view }), { now: NOW });
         let expected = pureSme(view, keep);
         if (q.from) expected = expected.filter((y) => y.fy >= q.from! && y.fy <= q.to!);
-        expect(api.years.map(({ missingValueContracts: _m, ...y }) => y), `${view} ${JSON.stringify(q)}`).toEqual(expected);
+        // Measured years up to today's (2025-26, partial); later ones apart, as committed.
+        expect(api.years, `${view} ${JSON.stringify(q)}`).toEqual(expected.filter((y) => y.yearStatus !== "committed"));
+        expect(api.committedYears, `${view} ${JSON.stringify(q)} committed`).toEqual(expected.filter((y) => y.yearStatus === "committed"));
+        if (view === "annualised" && Object.keys(q).length === 0) expect(api.committedYears.length).toBeGreaterThan(0);
       }
     }
   });
 
   it("SME share by quarter adds up to the year", async () => {
-    const d = await smeDashboard(t.db, sp({}));
+    const d = await smeDashboard(t.db, sp({}), { now: NOW });
     const quarters = d.charts.find((c) => c.id === "sme-share-by-quarter")!;
     const year = pureYears("awarded", () => true);
     for (const [fy, y] of year) {
+      if (fy > CURRENT_FY) continue;
       const inYear = quarters.points.filter((p) => p.x.startsWith(fyLabel(fy)));
       const contracts = inYear.reduce((s, p) => s + Number((p.extra?.contracts ?? "0").replace(/,/g, "")), 0);
       expect(contracts).toBe(y.contracts);
@@ -233,10 +255,10 @@ describe(`dashboards: SQL path = pure path (${process.env.TEST_DATABASE_URL ? "P
   it("consultancy spend, baseline, target, trajectory and on-track status", async () => {
     const buyerKey = someBuyer();
     for (const view of ["annualised", "awarded"] as const) {
-      for (const [q, keep] of [
-        [{}, (c: PureContract) => c.consultancy],
-        [{ buyer: idByKey.get(buyerKey)! }, (c: PureContract) => c.consultancy && c.buyerKey === buyerKey],
-        [{ baselineFrom: "2019-20", baselineTo: "2021-22", targetFy: "2024-25" }, (c: PureContract) => c.consultancy],
+      for (const [q, inScope] of [
+        [{}, () => true],
+        [{ buyer: idByKey.get(buyerKey)! }, (c: PureContract) => c.buyerKey === buyerKey],
+        [{ baselineFrom: "2019-20", baselineTo: "2021-22", targetFy: "2024-25" }, () => true],
       ] as const) {
         const api = await consultancyApi(t.db, sp({ ...q, view }), { now: NOW });
         const pledge = {
@@ -244,10 +266,19 @@ describe(`dashboards: SQL path = pure path (${process.env.TEST_DATABASE_URL ? "P
           baselineTo: q && "baselineTo" in q ? parseFyLabel(q.baselineTo)! : DEFAULT_METRICS_CONFIG.pledge.baselineTo,
           targetFy: q && "targetFy" in q ? parseFyLabel(q.targetFy)! : DEFAULT_METRICS_CONFIG.pledge.targetFy,
         };
-        const years = pureYears(view, keep);
+        const years = pureYears(view, (c) => inScope(c) && c.consultancy);
+        // The register's contracts of any kind in the same scope decide whether a year has data.
+        const scope = pureYears(view, (c) => inScope(c));
+        const fys = new Set([...years.keys(), ...scope.keys()]);
         const expected = computePledge(
-          [...years.entries()].map(([fy, y]) => ({ fy, spendPence: y.lines.reduce((s, l) => s + l.valuePence, 0n), contracts: y.contracts })),
+          [...fys].map((fy) => ({
+            fy,
+            spendPence: (years.get(fy)?.lines ?? []).reduce((s, l) => s + l.valuePence, 0n),
+            contracts: years.get(fy)?.contracts ?? 0,
+            registerContracts: (scope.get(fy)?.contracts ?? 0) + (scope.get(fy)?.nonGbp ?? 0),
+          })),
           pledge,
+          { currentFy: CURRENT_FY },
         );
         expect(api.baselinePence).toBe(expected.baselinePence);
         expect(api.targetPence).toBe(expected.targetPence);
@@ -255,12 +286,38 @@ describe(`dashboards: SQL path = pure path (${process.env.TEST_DATABASE_URL ? "P
         expect(api.years).toEqual(
           expected.years.map((y) => ({
             fy: fyLabel(y.fy),
-            spendPence: y.spendPence,
+            spendPence: y.status === "committed" || !y.hasData ? null : y.spendPence,
             trajectoryPence: y.trajectoryPence,
             onTrack: y.onTrack,
             contracts: y.contracts,
+            yearStatus: y.status,
+            committedPence: y.status === "committed" && y.hasData ? y.spendPence : null,
+            registerContracts: y.registerContracts,
+            missingValueContracts: years.get(y.fy)?.missingValue ?? 0,
+            fallbackContracts: years.get(y.fy)?.fallback ?? 0,
+            nonGbpContracts: years.get(y.fy)?.nonGbp ?? 0,
           })),
         );
+        // The chart plots the API's numbers: measured spend, committed value apart, and the same trajectory
+        // (at the last baseline year too, where the line starts at the baseline).
+        const d = await consultancyDashboard(t.db, sp({ ...q, view }), { now: NOW });
+        const points = d.charts[0]!.points;
+        expect(points.map((p) => p.x)).toEqual(api.years.map((y) => y.fy));
+        points.forEach((p, i) => {
+          const y = api.years[i]!;
+          const pounds = (v: bigint | null) => (v === null ? null : Number(v) / 100);
+          expect(p.values.spend, `${view} ${p.x} spend`).toBe(pounds(y.spendPence));
+          expect(p.values.trajectory, `${view} ${p.x} trajectory`).toBe(pounds(y.trajectoryPence));
+          expect(p.values.committed ?? null, `${view} ${p.x} committed`).toBe(pounds(y.committedPence));
+        });
+        const atBaselineTo = api.years.find((y) => y.fy === fyLabel(pledge.baselineTo));
+        if (api.baselinePence !== null) expect(atBaselineTo?.trajectoryPence).toBe(api.baselinePence);
+        expect(api.years.filter((y) => y.yearStatus === "committed").every((y) => y.onTrack === null && y.spendPence === null)).toBe(true);
+        expect(api.years.find((y) => y.fy === "2025-26")?.yearStatus).toBe("partial");
+        if (view === "annualised" && Object.keys(q).length === 0) {
+          // the demonstration data has contracts running past today: those years are committed, not measured
+          expect(api.years.some((y) => y.yearStatus === "committed" && y.committedPence !== null && y.committedPence > 0n)).toBe(true);
+        }
       }
     }
   });
@@ -275,17 +332,21 @@ describe(`dashboards: SQL path = pure path (${process.env.TEST_DATABASE_URL ? "P
           const rows = y.lines.map((l) => ({ id: idOf(l.key), name: l.key, valuePence: l.valuePence }));
           all.push(...rows);
           const expected = concentration(rows, 10);
-          const api = await concentrationApi(t.db, sp({ view, by, fy: fyLabel(fy) }));
+          const api = await concentrationApi(t.db, sp({ view, by, fy: fyLabel(fy) }), { now: NOW });
           expect(api.totalPence, `${view} ${by} ${fy}`).toBe(expected.totalPence);
           expect(api.hhi).toBe(expected.hhi);
           expect(api.top.map((x) => x.valuePence)).toEqual(expected.top.map((x) => x.valuePence));
           expect(api.topShare).toBe(expected.topShare);
-          const yearRow = (await concentrationApi(t.db, sp({ view, by }))).years.find((x) => x.fy === fyLabel(fy));
+          const yearRow = (await concentrationApi(t.db, sp({ view, by }), { now: NOW })).years.find((x) => x.fy === fyLabel(fy));
           expect(yearRow?.hhi).toBe(expected.hhi);
           expect(yearRow?.topShare).toBe(expected.topShare);
+          expect(yearRow?.contracts).toBe(y.contracts);
+          expect(yearRow?.missingValueContracts).toBe(y.missingValue);
+          expect(yearRow?.fallbackContracts).toBe(y.fallback);
+          expect(yearRow?.yearStatus).toBe(statusOf(fy));
         }
         const expected = concentration(all, 10);
-        const api = await concentrationApi(t.db, sp({ view, by }));
+        const api = await concentrationApi(t.db, sp({ view, by }), { now: NOW });
         expect(api.totalPence).toBe(expected.totalPence);
         expect(api.hhi).toBe(expected.hhi);
         expect(api.top.map((x) => x.valuePence)).toEqual(expected.top.map((x) => x.valuePence));
@@ -317,14 +378,17 @@ describe("register totals behind the chart links", () => {
       const chart = c.charts[0]!;
       let checked = 0;
       for (const p of chart.points) {
-        const href = p.links?.spend;
-        if (!href) continue;
-        const r = await total(href);
-        expect(r.valuePence, `${view} ${p.x}`).toBe(BigInt(Math.round((p.values.spend ?? 0) * 100)));
-        checked++;
+        // A measured bar, or (a later year) the bar of value committed but not yet spent.
+        for (const key of ["spend", "committed"]) {
+          const href = p.links?.[key];
+          if (!href) continue;
+          const r = await total(href);
+          expect(r.valuePence, `${view} ${p.x} ${key}`).toBe(BigInt(Math.round((p.values[key] ?? 0) * 100)));
+          checked++;
+        }
       }
       expect(checked).toBeGreaterThan(3);
-      const s = await smeDashboard(t.db, sp({ view }));
+      const s = await smeDashboard(t.db, sp({ view }), { now: NOW });
       const value = s.charts.find((x) => x.id === "sme-value-by-year")!;
       for (const p of value.points) {
         for (const key of ["sme", "large", "unknown"]) {
@@ -336,7 +400,7 @@ describe("register totals behind the chart links", () => {
   });
 
   it("equal a supplier's bar in the concentration chart", async () => {
-    const d = await concentrationApi(t.db, sp({ fy: "2023-24" }));
+    const d = await concentrationApi(t.db, sp({ fy: "2023-24" }), { now: NOW });
     const top = d.top[0]!;
     const r = await total(`/contracts?supplier=${top.id}&fy=2023-24`);
     expect(r.attributedPence).toBe(top.valuePence);
@@ -417,13 +481,13 @@ describe("rollups maintained on write", () => {
     const after = await consultancyApi(t.db, sp({ view: "awarded" }), { now: NOW });
     const afterYear = after.years.find((y) => y.fy === "2023-24")!;
     const current = await t.db.selectFrom("processes").select("current_value_pence").where("ocid", "=", row.ocid).executeTakeFirstOrThrow();
-    expect(afterYear.spendPence - beforeYear.spendPence).toBe(current.current_value_pence! - row.current_value_pence!);
+    expect(afterYear.spendPence! - beforeYear.spendPence!).toBe(current.current_value_pence! - row.current_value_pence!);
     expect(afterYear.contracts).toBe(beforeYear.contracts);
     expect(await rollupMismatches()).toBe(0);
   });
 
   it("counts a newly imported contract, then splits it again when a later release adds a supplier and extends it", async () => {
-    const before = await smeShareApi(t.db, sp({ view: "awarded" }));
+    const before = await smeShareApi(t.db, sp({ view: "awarded" }), { now: NOW });
     const release: OcdsRelease = {
       ocid: "ocds-test-stats-1",
       id: "r1",
@@ -440,7 +504,7 @@ describe("rollups maintained on write", () => {
       contracts: [{ id: "c1", awardID: "a1", status: "active", value: { amount: 1000.01, currency: "GBP" }, period: { startDate: "2024-04-01", endDate: "2025-03-31" } }],
     };
     await t.db.transaction().execute((trx) => ingestReleases(trx, [release], { source: "test" }));
-    const after = await smeShareApi(t.db, sp({ view: "awarded" }));
+    const after = await smeShareApi(t.db, sp({ view: "awarded" }), { now: NOW });
     const y = (api: typeof before) => api.years.find((x) => x.fy === "2024-25")!;
     expect(y(after).smeValuePence - y(before).smeValuePence).toBe(100_001n);
     expect(y(after).contracts - y(before).contracts).toBe(1);
@@ -474,7 +538,7 @@ describe("rollups maintained on write", () => {
       contracts: [{ id: "c1", awardID: "a1", status: "active", value: { amount: 1000.01, currency: "GBP" }, period: { startDate: "2024-04-01", endDate: "2026-03-31" } }],
     };
     await t.db.transaction().execute((trx) => ingestReleases(trx, [r2], { source: "test" }));
-    const later = await smeShareApi(t.db, sp({ view: "awarded" }));
+    const later = await smeShareApi(t.db, sp({ view: "awarded" }), { now: NOW });
     // 100001p split equally: 50001p (the leftover penny to the first supplier, the SME) and 50000p (large).
     expect(y(later).smeValuePence - y(before).smeValuePence).toBe(50_001n);
     expect(y(later).knownValuePence - y(before).knownValuePence).toBe(100_001n);

@@ -54,6 +54,12 @@ describe("metricDefinitions", () => {
     expect(t.concentration).toContain("Top-10 share");
     expect(t.concentration).toContain("Above 2,500");
     expect(t.coverage).toContain("never extrapolated silently");
+    // the baseline rule, the measured years and the annualised fallback, as the figures apply them
+    expect(t.pledge).toContain("a year with contracts but no consultancy among them counts as £0");
+    expect(t.pledge).toContain("The current year is partial");
+    expect(t.pledge).toContain("committed by contracts already signed but not yet spent");
+    expect(t.coverage).toContain("counted in the year of its award");
+    expect(t.coverage).toContain("marked as partial (to date)");
   });
 
   it("follows the configuration in force", () => {

@@ -119,10 +119,11 @@ export function metricDefinitions(config: MetricsConfig = DEFAULT_METRICS_CONFIG
       title: "The consultancy pledge",
       body: [
         "The pledge is to halve consultancy spend. The Labour manifesto (2024) said halving it would free up £745m a year. HM Treasury later set the measure as halving spend in 2025-26 against the average of 2017-18 to 2022-23 (written answer, 3 March 2025).",
-        `Baseline: the average yearly consultancy spend over ${yearRangePhrase(pledge.baselineFrom, pledge.baselineTo)} (${baselineYears === 1 ? "1 year" : `${baselineYears} years`}). Years in that range with no contracts in the register are left out of the average and named beside it. With no data in the range at all, the baseline is shown as "not enough data", never as zero.`,
+        `Baseline: the average yearly consultancy spend over ${yearRangePhrase(pledge.baselineFrom, pledge.baselineTo)} (${baselineYears === 1 ? "1 year" : `${baselineYears} years`}). Years in that range with no contracts at all in the register (for the buyers and categories shown) are left out of the average and named beside it; a year with contracts but no consultancy among them counts as £0. With no data in the range at all, the baseline is shown as "not enough data", never as zero.`,
         `Target: half the baseline (rounded down to the penny), to be reached in ${fyLabel(pledge.targetFy)} and held in the years after.`,
         `Trajectory: a straight line from the baseline, placed at ${fyLabel(pledge.baselineTo)}, down to the target in ${fyLabel(pledge.targetFy)}, and the target itself after that.`,
-        "A year is on track when its spend is at or below the trajectory for that year. A year with no consultancy contracts in the register is not marked either way.",
+        "A year is on track when its spend is at or below the trajectory for that year. Years of the baseline, years with no contracts in the register, and years that have not happened yet are not marked either way.",
+        "Only years up to the current financial year are measured spend. The current year is partial: its figure is to date and may still rise. Annualised value placed in later years is committed by contracts already signed but not yet spent; it is shown apart, as committed, and never judged against the trajectory.",
         ...REFERENCE_LINES.map(
           (r) =>
             `Reference line, labelled as a reference and never mixed with measured values: ${r.note}, about ${formatHeadline(r.pence)}. Source: ${r.source}.`,
@@ -144,7 +145,9 @@ export function metricDefinitions(config: MetricsConfig = DEFAULT_METRICS_CONFIG
       id: "coverage",
       title: "Coverage and honesty",
       body: [
-        "Every figure carries the number of contracts behind it and the share of them with missing inputs (no value, no supplier scale, no dates).",
+        "Every figure carries the number of contracts behind it and the share of them with missing inputs: no published value (counted as £0), no supplier scale (shown by value as coverage), and no dates.",
+        "In the annualised view a contract with no start date is counted in the year of its award, as in the awarded view, and the tables count such contracts for each year. A contract with no date at all is in no year; the dashboards say how many there are.",
+        "Only years up to the current financial year are measured. The current year is marked as partial (to date); value that contracts place in later years is shown, if at all, as committed and not yet spent.",
         `Figures are never extrapolated silently. A share with coverage under ${uncertain} is marked uncertain, and a figure with no data is shown as "not enough data", not as zero.`,
         "The thresholds, years and lists in these definitions are the configuration in force, and the figures on this site are computed with the same values.",
       ],

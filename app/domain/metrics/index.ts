@@ -10,3 +10,4 @@ export * from "./scale";
 export * from "./sme-share";
 export * from "./spend-lines";
 export * from "./split";
+export * from "./coverage";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computePledge, DEFAULT_PLEDGE, MANIFESTO_SAVING_PENCE, REFERENCE_LINES, trajectoryFor } from "./pledge";
+import { computePledge, DEFAULT_PLEDGE, MANIFESTO_SAVING_PENCE, REFERENCE_LINES, trajectoryFor, yearStatus } from "./pledge";
 
 describe("computePledge: worked example", () => {
   // Baseline range 2017-18 … 2022-23, target 2025-26 (the defaults).
@@ -29,6 +29,7 @@ describe("computePledge: worked example", () => {
   });
 
   it("draws the trajectory and judges each year against it", () => {
+    // The line starts at the baseline in the last baseline year: 2022 → 1000 (not judged: a baseline year).
     // n = 2025 − 2022 = 3
     // 2023 (i = 1): 1000 − floor(500 × 1 ÷ 3) = 1000 − 166 = 834 → spend 834 ≤ 834: on track
     // 2024 (i = 2): 1000 − floor(500 × 2 ÷ 3) = 1000 − 333 = 667 → spend 700 > 667: not on track
@@ -40,7 +41,7 @@ describe("computePledge: worked example", () => {
       [2019, null, null],
       [2020, null, null],
       [2021, null, null],
-      [2022, null, null],
+      [2022, 1000n, null],
       [2023, 834n, true],
       [2024, 667n, false],
       [2025, 500n, true],
@@ -50,6 +51,9 @@ describe("computePledge: worked example", () => {
       fy: 2019,
       spendPence: 0n,
       contracts: 0,
+      registerContracts: 0,
+      hasData: false,
+      status: "complete",
       trajectoryPence: null,
       onTrack: null,
     });
@@ -90,7 +94,7 @@ describe("computePledge: edges", () => {
     expect(r.baselinePence).toBe(1001n);
     expect(r.targetPence).toBe(500n);
     expect(r.years.map((y) => [y.fy, y.trajectoryPence])).toEqual([
-      [2022, null],
+      [2022, 1001n],
       [2023, 500n],
     ]);
   });
@@ -123,6 +127,75 @@ describe("computePledge: edges", () => {
     expect(() => computePledge([], { baselineFrom: 2017, baselineTo: 2022, targetFy: 2022 })).toThrow(/targetFy/);
     expect(() => computePledge([], { baselineFrom: 2017.5, baselineTo: 2022, targetFy: 2025 })).toThrow(/baselineFrom/);
     expect(() => computePledge([], { baselineFrom: 2017, baselineTo: Number.NaN, targetFy: 2025 })).toThrow(/baselineTo/);
+  });
+});
+
+describe("computePledge: years with contracts but no consultancy", () => {
+  it("counts them as £0 in the baseline instead of leaving them out", () => {
+    // 2017: 900p of consultancy; 2018: 20 contracts in the register, none consultancy → £0 counts;
+    // 2019: no contracts at all → left out. Baseline range 2017–2019, target 2021.
+    // baseline = floor((900 + 0) ÷ 2) = 450 (leaving 2018 out as well would wrongly give 900)
+    const r = computePledge(
+      [
+        { fy: 2017, spendPence: 900n, contracts: 3, registerContracts: 40 },
+        { fy: 2018, spendPence: 0n, contracts: 0, registerContracts: 20 },
+        { fy: 2019, spendPence: 0n, contracts: 0, registerContracts: 0 },
+        { fy: 2020, spendPence: 0n, contracts: 0, registerContracts: 7 },
+      ],
+      { baselineFrom: 2017, baselineTo: 2019, targetFy: 2021 },
+    );
+    expect(r.baselineYearsUsed).toEqual([2017, 2018]);
+    expect(r.baselineYearsMissing).toEqual([2019]);
+    expect(r.baselinePence).toBe(450n);
+    expect(r.targetPence).toBe(225n);
+    // 2020 (i = 1 of n = 2): 450 − floor(225 × 1 ÷ 2) = 450 − 112 = 338; spend £0 with data: on track.
+    // 2021: the target, 225, but no contracts at all that year: not judged, no data.
+    expect(r.years.map((y) => [y.fy, y.hasData, y.trajectoryPence, y.onTrack])).toEqual([
+      [2017, true, null, null],
+      [2018, true, null, null],
+      [2019, false, 450n, null],
+      [2020, true, 338n, true],
+      [2021, false, 225n, null],
+    ]);
+  });
+});
+
+describe("computePledge: today's year", () => {
+  const spend = [
+    { fy: 2022, spendPence: 1000n, contracts: 2, registerContracts: 10 },
+    { fy: 2023, spendPence: 900n, contracts: 2, registerContracts: 10 },
+    { fy: 2024, spendPence: 100n, contracts: 1, registerContracts: 5 },
+    { fy: 2025, spendPence: 50n, contracts: 1, registerContracts: 2 },
+  ];
+  const cfg = { baselineFrom: 2022, baselineTo: 2022, targetFy: 2025 };
+
+  it("labels the current year partial and later years committed, never judging a committed year", () => {
+    // baseline 1000, target 500; n = 3: 2023 → 1000 − floor(500 × 1 ÷ 3) = 834; 2024 → 1000 − 333 = 667; 2025 → 500.
+    const r = computePledge(spend, cfg, { currentFy: 2023 });
+    expect(r.years.map((y) => [y.fy, y.status, y.trajectoryPence, y.onTrack])).toEqual([
+      [2022, "complete", 1000n, null],
+      [2023, "partial", 834n, false], // 900 > 834
+      [2024, "committed", 667n, null], // 100 ≤ 667, but not yet spent: not judged
+      [2025, "committed", 500n, null],
+    ]);
+    // without a current year every year is complete and judged
+    expect(computePledge(spend, cfg).years.map((y) => y.onTrack)).toEqual([null, false, true, true]);
+  });
+
+  it("leaves baseline years that are not yet spent out of the mean", () => {
+    // Range 2021–2023 seen from 2022: 2021 has no contracts, 2022 is partial (used), 2023 is later.
+    const r = computePledge(spend, { baselineFrom: 2021, baselineTo: 2023, targetFy: 2025 }, { currentFy: 2022 });
+    expect(r.baselineYearsUsed).toEqual([2022]);
+    expect(r.baselineYearsMissing).toEqual([2021]);
+    expect(r.baselineYearsNotYetSpent).toEqual([2023]);
+    expect(r.baselinePence).toBe(1000n);
+  });
+
+  it("yearStatus compares with the current year", () => {
+    expect(yearStatus(2024, 2025)).toBe("complete");
+    expect(yearStatus(2025, 2025)).toBe("partial");
+    expect(yearStatus(2026, 2025)).toBe("committed");
+    expect(yearStatus(2030, undefined)).toBe("complete");
   });
 });
 
@@ -177,10 +250,11 @@ describe("computePledge: properties", () => {
           expect(t >= r.targetPence).toBe(true);
           if (y.fy >= cfg.targetFy) expect(t).toBe(r.targetPence);
           expect(y.onTrack).toBe(y.contracts === 0 ? null : y.spendPence <= t);
+          expect(y.hasData).toBe(y.contracts > 0);
           prev = t;
         }
         for (const y of r.years.filter((y) => y.fy <= cfg.baselineTo)) {
-          expect(y.trajectoryPence).toBeNull();
+          expect(y.trajectoryPence).toBe(y.fy === cfg.baselineTo ? r.baselinePence : null);
           expect(y.onTrack).toBeNull();
         }
       }),
@@ -191,6 +265,7 @@ describe("computePledge: properties", () => {
     fc.assert(
       fc.property(spendRows, config, (spend, cfg) => {
         const r = computePledge(spend, cfg);
+        expect(r.baselineYearsNotYetSpent).toEqual([]);
         expect([...r.baselineYearsUsed, ...r.baselineYearsMissing].sort((a, b) => a - b)).toEqual(
           Array.from({ length: cfg.baselineTo - cfg.baselineFrom + 1 }, (_, i) => cfg.baselineFrom + i),
         );
@@ -209,7 +284,8 @@ describe("computePledge: properties", () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 15n }), config, (baseline, cfg) => {
         const target = baseline / 2n;
-        expect(trajectoryFor(cfg.baselineTo, baseline, target, cfg)).toBeNull();
+        expect(trajectoryFor(cfg.baselineTo - 1, baseline, target, cfg)).toBeNull();
+        expect(trajectoryFor(cfg.baselineTo, baseline, target, cfg)).toBe(baseline);
         expect(trajectoryFor(cfg.targetFy, baseline, target, cfg)).toBe(target);
         expect(trajectoryFor(cfg.targetFy + 5, baseline, target, cfg)).toBe(target);
       }),

@@ -19,17 +19,43 @@ export const DEFAULT_PLEDGE: PledgeConfig = { baselineFrom: 2017, baselineTo: 20
 export interface PledgeSpendYear {
   fy: number;
   spendPence: bigint;
-  /** Consultancy contracts behind the figure; 0 means the register has no data for that year. */
+  /** Consultancy contracts behind the figure. */
   contracts: number;
+  /**
+   * Contracts of any kind in the register, in the same scope (all buyers, or the buyer, type of
+   * buyer or category asked for), in that year. A year with none has no data: it is left out of
+   * the baseline and never judged. A year with contracts but no consultancy among them counts as
+   * £0 of consultancy spend. When not given, `contracts` stands in for it.
+   */
+  registerContracts?: number;
+}
+
+/**
+ * Where a financial year stands against today (see `yearStatus`): `complete` before the current
+ * year; `partial` for the current year (to date); `committed` for later years, whose value is
+ * committed by contracts but not yet spent.
+ */
+export type YearStatus = "complete" | "partial" | "committed";
+
+/** The status of a financial year when the current one is `currentFy` (every year is complete when it is not known). */
+export function yearStatus(fy: number, currentFy: number | undefined): YearStatus {
+  if (currentFy === undefined || fy < currentFy) return "complete";
+  return fy === currentFy ? "partial" : "committed";
 }
 
 export interface PledgeYear {
   fy: number;
+  /** Consultancy spend; for a `committed` year, the value committed for it (not yet spent). */
   spendPence: bigint;
   contracts: number;
-  /** null for years in or before the baseline range, and when there is no baseline. */
+  /** Contracts of any kind in scope that year (see PledgeSpendYear). */
+  registerContracts: number;
+  /** The register has contracts in scope that year (else the year has no data, never £0). */
+  hasData: boolean;
+  status: YearStatus;
+  /** null before the last baseline year and when there is no baseline; the baseline itself at the last baseline year. */
   trajectoryPence: bigint | null;
-  /** spend ≤ trajectory; null where there is no trajectory or no contracts that year. */
+  /** spend ≤ trajectory; null in and before the baseline range, without a trajectory, with no data, and for committed years. */
   onTrack: boolean | null;
 }
 
@@ -39,6 +65,8 @@ export interface PledgeResult {
   baselineYearsUsed: number[];
   /** Years of the range with no contracts in the register, left out of the mean. */
   baselineYearsMissing: number[];
+  /** Years of the range after the current year (not yet spent), left out of the mean. */
+  baselineYearsNotYetSpent: number[];
   /** floor(baseline ÷ 2); null when there is no baseline. */
   targetPence: bigint | null;
   /** Every year from the earlier of baselineFrom and the first year given to the later of targetFy and the last year given. */
@@ -100,9 +128,10 @@ export function validatePledgeConfig(config: PledgeConfig): void {
 }
 
 /**
- * Trajectory for a year: null in or before the baseline range; for year i
- * after the range (n = targetFy − baselineTo), baseline − floor((baseline −
- * target) × i ÷ n); the target from the target year on.
+ * Trajectory for a year: null before the last baseline year; the baseline at
+ * the last baseline year (the line starts there); for year i after the range
+ * (n = targetFy − baselineTo), baseline − floor((baseline − target) × i ÷ n);
+ * the target from the target year on.
  */
 export function trajectoryFor(
   fy: number,
@@ -110,33 +139,48 @@ export function trajectoryFor(
   targetPence: bigint,
   config: PledgeConfig,
 ): bigint | null {
-  if (fy <= config.baselineTo) return null;
+  if (fy < config.baselineTo) return null;
   if (fy >= config.targetFy) return targetPence;
   const i = BigInt(fy - config.baselineTo);
   const n = BigInt(config.targetFy - config.baselineTo);
   return baselinePence - floorDiv((baselinePence - targetPence) * i, n);
 }
 
+export interface PledgeOptions {
+  /**
+   * Today's financial year. Years after it are `committed` (not yet spent): left out of the
+   * baseline and never judged; it is itself `partial`. Unknown: every year is complete.
+   */
+  currentFy?: number;
+}
+
 /**
  * Compute the pledge view from consultancy spend per financial year. Rows for
- * the same year are added together. Years with no row count as no data
- * (0 contracts).
+ * the same year are added together. A year with no contracts in scope (no row,
+ * or `registerContracts` 0) has no data: left out of the baseline mean and not
+ * judged; a year with contracts but no consultancy counts as £0.
  */
-export function computePledge(spend: PledgeSpendYear[], config: PledgeConfig): PledgeResult {
+export function computePledge(spend: PledgeSpendYear[], config: PledgeConfig, opts: PledgeOptions = {}): PledgeResult {
   validatePledgeConfig(config);
-  const byFy = new Map<number, { spendPence: bigint; contracts: number }>();
+  const byFy = new Map<number, { spendPence: bigint; contracts: number; registerContracts: number }>();
   for (const row of spend) {
     if (!Number.isInteger(row.fy)) throw new Error(`spend: fy must be an integer year, got ${String(row.fy)}`);
-    const prev = byFy.get(row.fy) ?? { spendPence: 0n, contracts: 0 };
-    byFy.set(row.fy, { spendPence: prev.spendPence + row.spendPence, contracts: prev.contracts + row.contracts });
+    const prev = byFy.get(row.fy) ?? { spendPence: 0n, contracts: 0, registerContracts: 0 };
+    byFy.set(row.fy, {
+      spendPence: prev.spendPence + row.spendPence,
+      contracts: prev.contracts + row.contracts,
+      registerContracts: prev.registerContracts + (row.registerContracts ?? row.contracts),
+    });
   }
 
   const used: number[] = [];
   const missing: number[] = [];
+  const notYetSpent: number[] = [];
   let sum = 0n;
   for (let fy = config.baselineFrom; fy <= config.baselineTo; fy++) {
     const row = byFy.get(fy);
-    if (row !== undefined && row.contracts > 0) {
+    if (yearStatus(fy, opts.currentFy) === "committed") notYetSpent.push(fy);
+    else if (row !== undefined && row.registerContracts > 0) {
       used.push(fy);
       sum += row.spendPence;
     } else {
@@ -151,11 +195,30 @@ export function computePledge(spend: PledgeSpendYear[], config: PledgeConfig): P
   const last = Math.max(config.targetFy, ...given);
   const years: PledgeYear[] = [];
   for (let fy = first; fy <= last; fy++) {
-    const row = byFy.get(fy) ?? { spendPence: 0n, contracts: 0 };
+    const row = byFy.get(fy) ?? { spendPence: 0n, contracts: 0, registerContracts: 0 };
+    const status = yearStatus(fy, opts.currentFy);
+    const hasData = row.registerContracts > 0;
     const trajectoryPence =
       baselinePence === null || targetPence === null ? null : trajectoryFor(fy, baselinePence, targetPence, config);
-    const onTrack = trajectoryPence === null || row.contracts === 0 ? null : row.spendPence <= trajectoryPence;
-    years.push({ fy, spendPence: row.spendPence, contracts: row.contracts, trajectoryPence, onTrack });
+    const judged = trajectoryPence !== null && fy > config.baselineTo && hasData && status !== "committed";
+    const onTrack = judged ? row.spendPence <= (trajectoryPence as bigint) : null;
+    years.push({
+      fy,
+      spendPence: row.spendPence,
+      contracts: row.contracts,
+      registerContracts: row.registerContracts,
+      hasData,
+      status,
+      trajectoryPence,
+      onTrack,
+    });
   }
-  return { baselinePence, baselineYearsUsed: used, baselineYearsMissing: missing, targetPence, years };
+  return {
+    baselinePence,
+    baselineYearsUsed: used,
+    baselineYearsMissing: missing,
+    baselineYearsNotYetSpent: notYetSpent,
+    targetPence,
+    years,
+  };
 }
