@@ -50,6 +50,8 @@ const LABELS: Record<string, string> = {
   dateSigned: "Contract signed",
   dateSignedSource: "Signature date taken from",
   awardPublishedAt: "Award first published",
+  publishedAt: "First published",
+  publishedSource: "Publication measured from the",
   buyerKey: "Buyer",
   supplierKey: "Supplier",
   awardDate: "Award date",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SECTOR_BY_CPV, classifySensitiveSector, sectorFromCpv, sensitiveSectorOf } from "./sectors";
+import { DEFAULT_SECTOR_BY_CPV, classifySensitiveSector, sectorFromCpv } from "./sectors";
 import {
   type SensitiveContract,
   TRANSPARENCY_DOCUMENT_TYPE_LIST,
@@ -12,7 +12,7 @@ import {
 import { SENSITIVE_SECTORS } from "./types";
 
 describe("sector rule", () => {
-  it("takes the publisher's tag first, then the buyer type, then a CPV code", () => {
+  it("takes the publisher's tag first, then the buyer type, then a CPV code, for technology", () => {
     expect(classifySensitiveSector({ explicit: "justice", buyerType: "nhs", cpvCodes: ["48190000"] })).toEqual({ sector: "justice", rule: "publisher" });
     expect(classifySensitiveSector({ explicit: null, buyerType: "nhs", cpvCodes: ["48190000"] })).toEqual({ sector: "health", rule: "buyer-type" });
     expect(classifySensitiveSector({ explicit: null, buyerType: "central", cpvCodes: ["48190000"] })).toEqual({ sector: "education", rule: "cpv" });
@@ -38,11 +38,6 @@ describe("sector rule", () => {
     ])).toBe("justice");
     // Training and generic IT imply nothing.
     expect(sectorFromCpv(["80500000", "72000000", "48000000"])).toBeNull();
-  });
-
-  it("keeps the old two-argument rule (no CPV) for callers without codes", () => {
-    expect(sensitiveSectorOf(null, "police")).toEqual({ sector: "policing", rule: "buyer-type" });
-    expect(sensitiveSectorOf(null, "central")).toEqual({ sector: null, rule: "none" });
   });
 
   it("configures only known sectors and digit prefixes", () => {

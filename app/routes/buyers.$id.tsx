@@ -9,6 +9,7 @@ import { fyLabel } from "../domain/metrics/fy";
 import { formatPounds, formatShare } from "../domain/money";
 import { buyerTypeLabel, formatCount, regionLabel } from "../lib/format";
 import { BadRequest, badRequestResponse } from "../services/register.server";
+import { metricsConfigOf } from "../services/metrics-config.server";
 import { buyerProfile, filterOptions } from "../services/stats.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -18,7 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const sp = new URL(request.url).searchParams;
   try {
-    const [d, options] = await Promise.all([buyerProfile(context.readDb, params.id ?? "", sp), filterOptions(context.readDb, "awarded")]);
+    const [d, options] = await Promise.all([buyerProfile(context.readDb, params.id ?? "", sp, { config: metricsConfigOf(context), now: context.now() }), filterOptions(context.readDb, "awarded")]);
     if (!d) throw new Response(`There is no buyer with id ${(params.id ?? "").slice(0, 40)} in the register.`, { status: 404 });
     return { ...d, charts: withSvg(d.charts), years: options.years };
   } catch (e) {
@@ -54,6 +55,10 @@ export default function BuyerProfile() {
                 {d.total.nonGbpContracts > 0 ? ` (and ${formatCount(d.total.nonGbpContracts)} in other currencies, not in GBP totals)` : ""}.{" "}
                 <Link className="govuk-link" to={d.registerHref}>
                   See them in the register
+                </Link>{" "}
+                ·{" "}
+                <Link className="govuk-link" to={`/watch?buyer=${id}`} data-testid="red-flags-link">
+                  Red flags
                 </Link>
               </dd>
             </div>

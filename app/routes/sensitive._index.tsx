@@ -1,6 +1,7 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "../components/charts/ChartFigure";
+import { ErrorSummary, errorTitle } from "../components/ErrorSummary";
 import { withSvg } from "../components/charts/render.server";
 import { SelectField, TextField } from "../components/fields";
 import { Pagination } from "../components/Pagination";
@@ -10,18 +11,55 @@ import { SENSITIVE_SORTS, type SensitiveSort } from "../domain/sensitive";
 import { BUYER_TYPES, SENSITIVE_SECTORS } from "../domain/types";
 import { BUYER_TYPE_LABELS, buyerTypeLabel, formatCount, formatDate, statusLabel } from "../lib/format";
 import { BadRequest, badRequestResponse } from "../services/register.server";
+import { type SupplierNameLookup, lookupSupplierName } from "../services/flags.server";
 import { sensitivePage } from "../services/sensitive.server";
 
-export const meta: MetaFunction = () => [{ title: "Sensitive-sector technology register – Public Tech Procurement Register" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: errorTitle("Sensitive-sector technology register – Public Tech Procurement Register", Boolean(data?.supplierLookup.noMatch)) },
+];
+
+/** This page's URL with these parameters changed (undefined: removed); the cursor always dropped. */
+function withParams(sp: URLSearchParams, change: Record<string, string | undefined>): string {
+  const next = new URLSearchParams(sp);
+  next.delete("cursor");
+  for (const [k, v] of Object.entries(change)) {
+    if (v === undefined) next.delete(k);
+    else next.set(k, v);
+  }
+  const q = next.toString();
+  return `/sensitive${q ? `?${q}` : ""}`;
+}
+
+const noMatchText = (name: string) => `No supplier's name matches “${name}”: check the spelling, or type less of the name`;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   try {
-    const d = await sensitivePage(context.readDb, url.searchParams);
+    // A supplier typed by name (the form, without JavaScript): one match → the same view filtered by that supplier's id.
+    const supplierName = url.searchParams.get("supplierName")?.replace(/\s+/g, " ").trim().slice(0, 200) ?? "";
+    let sp = url.searchParams;
+    let lookup: SupplierNameLookup | null = null;
+    if (url.searchParams.has("supplierName")) {
+      sp = new URLSearchParams(url.searchParams);
+      sp.delete("supplierName");
+      if (supplierName) {
+        lookup = await lookupSupplierName(context.readDb, supplierName);
+        if (lookup.kind === "one") throw redirect(withParams(sp, { supplier: lookup.id }));
+      }
+    }
+    const d = await sensitivePage(context.readDb, sp);
     const nowFy = fyOf(context.now());
     const fys: string[] = [];
     for (let y = nowFy + 1; y >= 2014; y--) fys.push(fyLabel(y));
-    return { ...d, summary: { ...d.summary, charts: withSvg(d.summary.charts) }, fys, onFirstPage: !d.filters.cursor };
+    const choices =
+      lookup?.kind === "many" ? { ...lookup, matches: lookup.matches.map((m) => ({ ...m, href: withParams(sp, { supplier: m.id }) })) } : null;
+    return {
+      ...d,
+      summary: { ...d.summary, charts: withSvg(d.summary.charts) },
+      fys,
+      onFirstPage: !d.filters.cursor,
+      supplierLookup: { noMatch: lookup?.kind === "none" ? lookup.query : null, choices },
+    };
   } catch (e) {
     if (e instanceof BadRequest) throw badRequestResponse(e);
     throw e;
@@ -52,8 +90,13 @@ export default function SensitiveRegister() {
   const t = s.total;
   const removeBuyer = new URLSearchParams(d.query);
   removeBuyer.delete("buyer");
+  const removeSupplier = new URLSearchParams(d.query);
+  removeSupplier.delete("supplier");
+  const noMatch = d.supplierLookup.noMatch;
+  const choices = d.supplierLookup.choices;
   return (
     <>
+      <ErrorSummary errors={noMatch ? [{ field: "supplierName", message: noMatchText(noMatch) }] : []} />
       <h1 className="govuk-heading-xl">Sensitive-sector technology register</h1>
       <p className="govuk-body-l">
         Technology bought for schools and education, health and care, policing, justice, immigration and welfare: who bought it, from whom, for how
@@ -66,8 +109,20 @@ export default function SensitiveRegister() {
             <SelectField id="sector" label="Sector" value={f.sector} options={Object.entries(SENSITIVE_SECTORS)} anyLabel="Any sector" />
             {f.buyer ? <input type="hidden" name="buyer" value={f.buyer} /> : null}
             <SelectField id="buyerType" label="Type of buyer" value={f.buyerType} options={BUYER_TYPES.map((b) => [b, BUYER_TYPE_LABELS[b]])} anyLabel="Any type" />
+            {f.supplier ? <input type="hidden" name="supplier" value={f.supplier} /> : null}
+            <TextField
+              id="supplierName"
+              label={f.supplier ? "Another supplier" : "Supplier"}
+              value={noMatch ?? undefined}
+              hint="All or part of the supplier's name"
+              error={noMatch ? noMatchText(noMatch) : undefined}
+            />
             <TextField id="cpv" label="CPV code or prefix" value={f.cpv} inputMode="numeric" hint="2 to 8 digits, for example 48 (software) or 48814 (medical information systems)" />
+            <TextField id="minValue" label="Minimum value" value={f.minValue} prefix="£" inputMode="decimal" />
+            <TextField id="maxValue" label="Maximum value" value={f.maxValue} prefix="£" inputMode="decimal" />
             <SelectField id="fy" label="Financial year of award" value={f.fy} options={d.fys.map((y) => [y, y])} anyLabel="Any year" />
+            <TextField id="from" label="Awarded from" value={f.from} type="date" hint="For example, 2024-04-01" />
+            <TextField id="to" label="Awarded to" value={f.to} type="date" />
             <SelectField
               id="transparency"
               label="Transparency document published"
@@ -89,6 +144,31 @@ export default function SensitiveRegister() {
           </Form>
         </div>
         <div className="app-filter-layout__content">
+          {choices ? (
+            <div className="govuk-inset-text" data-testid="supplier-choices">
+              <h2 className="govuk-heading-s">
+                {choices.more ? `More than ${choices.matches.length}` : choices.matches.length} suppliers’ names match “{choices.query}”: choose one
+              </h2>
+              <ul className="govuk-list">
+                {choices.matches.map((m) => (
+                  <li key={m.id}>
+                    <Link className="govuk-link" to={m.href}>
+                      {m.name}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+              {choices.more ? <p className="govuk-body">Type more of the name to narrow the list.</p> : null}
+            </div>
+          ) : null}
+          {d.supplier ? (
+            <p className="govuk-body">
+              Supplier: <strong>{d.supplier.name}</strong>{" "}
+              <Link className="govuk-link" to={`/sensitive${removeSupplier.toString() ? `?${removeSupplier.toString()}` : ""}`}>
+                Remove<span className="govuk-visually-hidden"> supplier filter</span>
+              </Link>
+            </p>
+          ) : null}
           {d.buyer ? (
             <p className="govuk-body">
               Buyer: <strong>{d.buyer.name}</strong>{" "}

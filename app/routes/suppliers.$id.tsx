@@ -7,6 +7,7 @@ import { SelectField } from "../components/fields";
 import { formatPounds } from "../domain/money";
 import { formatCount, regionLabel, scaleLabel } from "../lib/format";
 import { BadRequest, badRequestResponse } from "../services/register.server";
+import { metricsConfigOf } from "../services/metrics-config.server";
 import { filterOptions, supplierProfile } from "../services/stats.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -16,7 +17,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const sp = new URL(request.url).searchParams;
   try {
-    const [d, options] = await Promise.all([supplierProfile(context.readDb, params.id ?? "", sp), filterOptions(context.readDb, "awarded")]);
+    const [d, options] = await Promise.all([supplierProfile(context.readDb, params.id ?? "", sp, { config: metricsConfigOf(context), now: context.now() }), filterOptions(context.readDb, "awarded")]);
     if (!d) throw new Response(`There is no supplier with id ${(params.id ?? "").slice(0, 40)} in the register.`, { status: 404 });
     return { ...d, charts: withSvg(d.charts), years: options.years };
   } catch (e) {
@@ -68,10 +69,21 @@ export default function SupplierProfile() {
           <div className="govuk-summary-list__row">
             <dt className="govuk-summary-list__key">Contracts</dt>
             <dd className="govuk-summary-list__value">
-              {formatCount(d.contracts)}, its part worth {formatPounds(d.totalPence)}.{" "}
+              {formatCount(d.contracts)}, its part worth {formatPounds(d.totalPence)} up to {d.currentFy}
+              {d.inputs.missingValueContracts > 0 ? ` (${formatCount(d.inputs.missingValueContracts)} with no published value, counted as £0)` : ""}.{" "}
               <Link className="govuk-link" to={d.registerHref}>
                 See them in the register
+              </Link>{" "}
+              ·{" "}
+              <Link className="govuk-link" to={`/watch?supplier=${o.id.toString()}`} data-testid="red-flags-link">
+                Red flags
               </Link>
+              {d.committed ? (
+                <p className="govuk-body-s govuk-!-margin-bottom-0" data-testid="supplier-committed">
+                  Its contracts also place {formatPounds(d.committed.valuePence)} in {d.committed.from === d.committed.to ? d.committed.from : `${d.committed.from} to ${d.committed.to}`}:
+                  committed, not yet earned, and not in these figures.
+                </p>
+              ) : null}
             </dd>
           </div>
         ) : null}

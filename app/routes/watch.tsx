@@ -1,5 +1,6 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ErrorSummary, errorTitle } from "../components/ErrorSummary";
 import { SelectField, TextField } from "../components/fields";
 import { Pagination } from "../components/Pagination";
 import { FLAG_CODES, FLAG_DISCLAIMER, type FlagCode, getRule, isFlagCode } from "../domain/flags";
@@ -7,26 +8,64 @@ import { fyLabel, fyOf } from "../domain/metrics/fy";
 import { formatHeadline, formatPounds, formatShare } from "../domain/money";
 import { BUYER_TYPES } from "../domain/types";
 import { BUYER_TYPE_LABELS, buyerTypeLabel, formatCount, formatDate } from "../lib/format";
-import { watchPage } from "../services/flags.server";
+import { type SupplierNameLookup, WATCH_BUYER_OPTIONS, lookupSupplierName, parseWatchFilters, watchBuyerOptions, watchPage } from "../services/flags.server";
 import { WATCH_SORTS, WATCH_STATUSES, registerQueryString, watchQueryString } from "../services/watch-filters";
 import { BadRequest, badRequestResponse } from "../services/register.server";
 
-export const meta: MetaFunction = () => [
-  { title: "Red flags – Public Tech Procurement Register" },
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: errorTitle("Red flags – Public Tech Procurement Register", Boolean(data?.supplierLookup.noMatch)) },
   { name: "description", content: "Contracts that deserve a second look: red flags computed from published data, with their evidence." },
 ];
+
+/** The page's own URL with these parameters changed (undefined: removed); the cursor always dropped. */
+function withParams(sp: URLSearchParams, change: Record<string, string | undefined>): string {
+  const next = new URLSearchParams(sp);
+  next.delete("cursor");
+  for (const [k, v] of Object.entries(change)) {
+    if (v === undefined) next.delete(k);
+    else next.set(k, v);
+  }
+  const q = next.toString();
+  return `/watch${q ? `?${q}` : ""}`;
+}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   try {
-    const result = await watchPage(context.readDb, url.searchParams);
+    const db = context.readDb;
+    // A supplier typed by name (the form, without JavaScript): one match → the same view filtered by that supplier's id.
+    const { supplierName } = parseWatchFilters(url.searchParams);
+    let lookup: SupplierNameLookup | null = null;
+    let sp = url.searchParams;
+    if (supplierName) {
+      lookup = await lookupSupplierName(db, supplierName);
+      if (lookup.kind === "one") throw redirect(withParams(url.searchParams, { supplierName: undefined, supplier: lookup.id }));
+      sp = new URLSearchParams(url.searchParams);
+      sp.delete("supplierName");
+    }
+    const [result, buyerOptions] = await Promise.all([watchPage(db, sp), watchBuyerOptions(db)]);
+    const choices =
+      lookup?.kind === "many"
+        ? { ...lookup, matches: lookup.matches.map((m) => ({ ...m, href: withParams(sp, { supplier: m.id }) })) }
+        : null;
+    const buyerList =
+      result.buyer && !buyerOptions.buyers.some((b) => b.id === String(result.buyer!.id))
+        ? [...buyerOptions.buyers, { id: String(result.buyer.id), name: result.buyer.name }]
+        : buyerOptions.buyers;
     const nowFy = fyOf(context.now());
     const fys: string[] = [];
     for (let y = nowFy + 1; y >= 2014; y--) fys.push(fyLabel(y));
     // Only the buyers shown travel to the page (there can be thousands).
     const { buyers, ...figures } = result.summary;
     const shown = result.filters.buyers === "all" ? buyers : buyers.slice(0, BUYERS_SHOWN);
-    return { ...result, summary: { ...figures, buyers: shown, buyerCount: buyers.length }, fys, query: url.search };
+    return {
+      ...result,
+      summary: { ...figures, buyers: shown, buyerCount: buyers.length },
+      fys,
+      query: url.search,
+      buyerOptions: { buyers: buyerList, total: buyerOptions.total },
+      supplierLookup: { noMatch: lookup?.kind === "none" ? lookup.query : null, choices },
+    };
   } catch (e) {
     if (e instanceof BadRequest) throw badRequestResponse(e);
     throw e;
@@ -34,6 +73,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const title = (code: string) => (isFlagCode(code) ? getRule(code).title : code);
+const noMatchText = (name: string) => `No supplier's name matches “${name}”: check the spelling, or type less of the name`;
 const BUYERS_SHOWN = 25;
 
 export default function Watch() {
@@ -47,8 +87,11 @@ export default function Watch() {
   const watchLink = (extra: Record<string, string | undefined>) => `/watch${watchQueryString({ ...f, cursor: undefined, buyers: undefined, ...extra })}`;
   const what = f.flag ? `“${title(f.flag)}”` : "a flag";
   const buyers = s.buyers;
+  const noMatch = d.supplierLookup.noMatch;
+  const choices = d.supplierLookup.choices;
   return (
     <>
+      <ErrorSummary errors={noMatch ? [{ field: "supplierName", message: noMatchText(noMatch) }] : []} />
       <h1 className="govuk-heading-xl">Red flags</h1>
       <p className="govuk-body-l">Contracts that deserve a second look, found by the rules on the methodology page, each with the evidence it used.</p>
       <div className="govuk-warning-text">
@@ -66,8 +109,21 @@ export default function Watch() {
             <h2 className="govuk-heading-m">Filter</h2>
             <SelectField id="flag" label="Red flag" value={f.flag} options={FLAG_CODES.map((c) => [c, title(c)])} anyLabel="Any flag" />
             <SelectField id="status" label="Outcome" value={f.status} options={Object.entries(WATCH_STATUSES)} anyLabel="Flagged" />
-            {f.buyer ? <input type="hidden" name="buyer" value={f.buyer} /> : null}
+            <SelectField
+              id="buyer"
+              label="Buyer"
+              value={f.buyer}
+              options={d.buyerOptions.buyers.map((b) => [b.id, b.name])}
+              anyLabel={d.buyerOptions.total > d.buyerOptions.buyers.length ? `Any buyer (${WATCH_BUYER_OPTIONS} with most flags listed)` : "Any buyer"}
+            />
             {f.supplier ? <input type="hidden" name="supplier" value={f.supplier} /> : null}
+            <TextField
+              id="supplierName"
+              label={f.supplier ? "Another supplier" : "Supplier"}
+              value={d.supplierLookup.noMatch ?? undefined}
+              hint="All or part of the supplier's name"
+              error={d.supplierLookup.noMatch ? noMatchText(d.supplierLookup.noMatch) : undefined}
+            />
             <SelectField id="buyerType" label="Buyer type" value={f.buyerType} options={BUYER_TYPES.map((t) => [t, BUYER_TYPE_LABELS[t]])} />
             <SelectField id="fy" label="Financial year of award" value={f.fy} options={d.fys.map((y) => [y, y])} />
             <TextField id="minValue" label="Minimum value" value={pounds(f.minValue)} prefix="£" inputMode="decimal" />
@@ -84,6 +140,23 @@ export default function Watch() {
           </Form>
         </div>
         <div className="app-filter-layout__content">
+          {choices ? (
+            <div className="govuk-inset-text" data-testid="supplier-choices">
+              <h2 className="govuk-heading-s">
+                {choices.more ? `More than ${choices.matches.length}` : choices.matches.length} suppliers’ names match “{choices.query}”: choose one
+              </h2>
+              <ul className="govuk-list">
+                {choices.matches.map((m) => (
+                  <li key={m.id}>
+                    <Link className="govuk-link" to={m.href}>
+                      {m.name}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+              {choices.more ? <p className="govuk-body">Type more of the name to narrow the list.</p> : null}
+            </div>
+          ) : null}
           {d.buyer ? (
             <p className="govuk-body">
               Buyer: <strong>{d.buyer.name}</strong>{" "}
@@ -104,7 +177,11 @@ export default function Watch() {
             {formatCount(s.flaggedContracts)} of {formatCount(s.contracts)} contracts {status === "unknown" ? "could not be checked for" : "carry"} {what}
           </p>
           <p className="govuk-body" data-testid="flagged-value">
-            {formatHeadline(s.flaggedValuePence)} of {formatHeadline(s.valuePence)} (
+            <Link className="govuk-link" to={`${watchLink({})}#contracts`} data-testid="flagged-value-link" data-pence={s.flaggedValuePence.toString()}>
+              {formatHeadline(s.flaggedValuePence)}
+              <span className="govuk-visually-hidden"> – the contracts {status === "unknown" ? "that could not be checked" : "flagged"}</span>
+            </Link>{" "}
+            of {formatHeadline(s.valuePence)} (
             {formatShare(s.valuePence > 0n ? Number((s.flaggedValuePence * 10_000n) / s.valuePence) / 10_000 : null)}) of the value of these
             contracts, in pounds sterling.{" "}
             <Link className="govuk-link" to={`/contracts${registerQueryString(f, { flag: undefined })}`}>
@@ -221,7 +298,16 @@ export default function Watch() {
                             `${formatCount(b.flaggedContracts)} of ${formatCount(b.contracts)}`
                           )}
                         </td>
-                        <td className="govuk-table__cell app-num">{formatPounds(b.flaggedValuePence)}</td>
+                        <td className="govuk-table__cell app-num">
+                          {id ? (
+                            <Link className="govuk-link" to={`${watchLink({ buyer: id })}#contracts`} data-pence={b.flaggedValuePence.toString()}>
+                              {formatPounds(b.flaggedValuePence)}
+                              <span className="govuk-visually-hidden"> – the flagged contracts of {b.name}</span>
+                            </Link>
+                          ) : (
+                            formatPounds(b.flaggedValuePence)
+                          )}
+                        </td>
                         <td className="govuk-table__cell app-num">
                           {id ? (
                             <Link className="govuk-link" to={`/contracts${registerQueryString(f, { flag: undefined, buyer: id })}`}>
@@ -232,7 +318,16 @@ export default function Watch() {
                             formatPounds(b.valuePence)
                           )}
                         </td>
-                        <td className="govuk-table__cell app-num">{formatShare(b.share)}</td>
+                        <td className="govuk-table__cell app-num">
+                          {id ? (
+                            <Link className="govuk-link" to={`${watchLink({ buyer: id })}#contracts`}>
+                              {formatShare(b.share)}
+                              <span className="govuk-visually-hidden"> – the flagged contracts of {b.name}</span>
+                            </Link>
+                          ) : (
+                            formatShare(b.share)
+                          )}
+                        </td>
                       </tr>
                     );
                   })}
@@ -292,7 +387,18 @@ export default function Watch() {
                           {r.title}
                         </Link>
                         <br />
-                        <span className="govuk-body-s app-muted">{r.supplier_names ?? "No supplier recorded"}</span>
+                        <span className="govuk-body-s app-muted">
+                          {r.suppliers.length === 0
+                            ? "No supplier recorded"
+                            : r.suppliers.map((sup, i) => (
+                                <span key={sup.id}>
+                                  {i > 0 ? " · " : null}
+                                  <Link className="govuk-link" to={`/suppliers/${sup.id}`}>
+                                    {sup.name}
+                                  </Link>
+                                </span>
+                              ))}
+                        </span>
                       </td>
                       <td className="govuk-table__cell">
                         {r.buyer_name ?? "–"}

@@ -29,7 +29,10 @@ import {
   type WatchRow,
   type WatchSort,
   buyerFlagShares,
+  buyersWithFlags,
   flagCodesFor,
+  supplierNamesFor,
+  suppliersNamed,
   flagCounts,
   watchList,
   type ExtrasRow,
@@ -72,6 +75,7 @@ import {
   serialiseFlagConfig,
 } from "../domain/flags";
 import { compileReleases } from "../domain/ocds/compile";
+import { normaliseName } from "../domain/ocds/text";
 import { mapCompiledRelease } from "../domain/ocds/map";
 import { fyLabel, parseFyLabel } from "../domain/metrics/fy";
 import { amountFromPence } from "../domain/money";
@@ -753,9 +757,60 @@ async function checkOrganisations(db: Executor, f: WatchFilters) {
   return { buyer: buyer ?? null, supplier: supplier ?? null };
 }
 
+/** How many buyers the /watch buyer filter offers (those with most flagged contracts; the by-buyer table lists every one). */
+export const WATCH_BUYER_OPTIONS = 300;
+
+const buyerOptionsCache = new WeakMap<object, { version: string; value: Promise<{ buyers: Array<{ id: string; name: string }>; total: number }> }>();
+
+/** The /watch buyer filter's options: buyers with a flagged contract, by name (cached per state of the flag data). */
+export async function watchBuyerOptions(db: Executor): Promise<{ buyers: Array<{ id: string; name: string }>; total: number }> {
+  const version = await flagsVersion(db);
+  const hit = buyerOptionsCache.get(db);
+  if (hit && hit.version === version) return hit.value;
+  const value = buyersWithFlags(db, WATCH_BUYER_OPTIONS).then((r) => ({
+    total: r.total,
+    buyers: r.buyers
+      .map((b) => ({ id: b.id.toString(), name: b.name }))
+      .sort((a, b) => a.name.localeCompare(b.name, "en-GB") || a.id.localeCompare(b.id)),
+  }));
+  buyerOptionsCache.set(db, { version, value });
+  value.catch(() => buyerOptionsCache.delete(db));
+  return value;
+}
+
+export type SupplierNameLookup =
+  | { kind: "one"; id: string; name: string }
+  | { kind: "none"; query: string }
+  | { kind: "many"; query: string; matches: Array<{ id: string; name: string }>; more: boolean };
+
+/** How many suppliers a name that matches several lists (to choose from). */
+export const SUPPLIER_CHOICES = 20;
+
+/**
+ * A supplier name typed in a filter form, resolved to a supplier: one exact
+ * match (by normalised name) or only one match at all is that supplier;
+ * otherwise none, or the suppliers to choose from.
+ */
+export async function lookupSupplierName(db: Executor, name: string): Promise<SupplierNameLookup> {
+  const normalised = normaliseName(name);
+  if (normalised === "") return { kind: "none", query: name };
+  const rows = await suppliersNamed(db, normalised, SUPPLIER_CHOICES + 1);
+  const exact = rows.filter((r) => r.exact);
+  const one = exact.length === 1 ? exact[0] : rows.length === 1 ? rows[0] : undefined;
+  if (one) return { kind: "one", id: one.id.toString(), name: one.name };
+  if (rows.length === 0) return { kind: "none", query: name };
+  return {
+    kind: "many",
+    query: name,
+    matches: rows.slice(0, SUPPLIER_CHOICES).map((r) => ({ id: r.id.toString(), name: r.name })),
+    more: rows.length > SUPPLIER_CHOICES,
+  };
+}
+
 /** Everything /watch shows: the figures, and a page of the contracts behind them with their flags. */
 export async function watchPage(db: Executor, sp: URLSearchParams, limit = 25) {
-  const filters = parseWatchFilters(sp);
+  // A supplier name is the form's way in; the page resolves it to `supplier` (see lookupSupplierName).
+  const { supplierName: _name, ...filters } = parseWatchFilters(sp);
   const sort: WatchSort = filters.sort ?? "newest";
   const cursor = filters.cursor ? decodeCursor(filters.cursor, sort) : null;
   if (filters.cursor && !cursor) throw new BadRequest([{ param: "cursor", message: "is not a cursor this register issued" }]);
@@ -764,7 +819,10 @@ export async function watchPage(db: Executor, sp: URLSearchParams, limit = 25) {
   const [summary, rows] = await Promise.all([watchSummary(db, q), watchList(db, q, sort, limit + 1, cursor)]);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
-  const codes = await flagCodesFor(db, page.map((r) => r.ocid), q.status === "unknown");
+  const [codes, names] = await Promise.all([
+    flagCodesFor(db, page.map((r) => r.ocid), q.status === "unknown"),
+    supplierNamesFor(db, page.flatMap((r) => r.supplier_ids ?? [])),
+  ]);
   const last = page[page.length - 1];
   const next =
     more && last
@@ -778,8 +836,9 @@ export async function watchPage(db: Executor, sp: URLSearchParams, limit = 25) {
     buyer,
     supplier,
     summary,
-    rows: page.map((r) => ({
+    rows: page.map(({ supplier_ids, ...r }) => ({
       ...r,
+      suppliers: (supplier_ids ?? []).map((id) => ({ id: id.toString(), name: names.get(id.toString()) ?? "Unnamed supplier" })),
       flags: (codes.get(r.ocid) ?? []).filter((c) => c.status === q.status).map((c) => c.code),
     })),
     next,

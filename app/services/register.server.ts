@@ -17,7 +17,7 @@ import { sumRegisterValue } from "../../db/queries/stats";
 import { DEFAULT_POLICY_CONFIG } from "../domain/metrics/policy";
 import { parseFyLabel } from "../domain/metrics/fy";
 import type { ParamError } from "../lib/params";
-import { type RegisterFilters, effectiveSort, parseRegisterFilters } from "./register-filters";
+import { type RegisterFilters, effectiveSort, parseRegisterFilters, policyRegisterQuery } from "./register-filters";
 
 export class BadRequest extends Error {
   constructor(public errors: ParamError[]) {
@@ -49,6 +49,7 @@ export function toQuery(f: RegisterFilters, now: Date): RegisterQuery {
     supplierCountry: f.supplierCountry,
     orgType: f.orgType,
     supplierRegion: f.supplierRegion,
+    ...policyRegisterQuery(f),
     ukCountryCodes: DEFAULT_POLICY_CONFIG.ukCountryCodes,
     now,
   };

@@ -19,7 +19,7 @@ import {
 import type { ChartData, ChartPoint } from "../components/charts/types";
 import { cpvLabel } from "../domain/cpv-labels";
 import { parseFyLabel } from "../domain/metrics/fy";
-import { formatPounds } from "../domain/money";
+import { formatPounds, penceFromAmount } from "../domain/money";
 import {
   SECTOR_CODES,
   SENSITIVE_SORTS,
@@ -41,8 +41,16 @@ import { cached } from "./stats.server";
 // Filters
 
 const fy = z.string().refine((v) => parseFyLabel(v) !== null, { message: "must be a financial year as YYYY-YY, e.g. 2024-25" });
+/** Pounds as the register takes them (kept as text here, so links carry what was typed). */
+const poundsParam = z.string().regex(/^\d{1,13}(\.\d{1,2})?$/, "must be an amount in pounds, e.g. 250000 (not negative)");
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || (!Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)), {
+    message: "is not a real date",
+  });
 
-export const SensitiveFiltersSchema = z.object({
+export const SensitiveFilterFields = z.object({
   sector: z
     .string()
     .refine((v) => Object.hasOwn(SENSITIVE_SECTORS, v), { message: `unknown sensitive sector; expected one of ${SECTOR_CODES.join(", ")}` })
@@ -55,6 +63,13 @@ export const SensitiveFiltersSchema = z.object({
   cpv: z.string().regex(/^\d{2,8}$/, "must be a CPV code or prefix of 2 to 8 digits").optional(),
   fy: fy.optional(),
   transparency: z.enum(["yes", "no"], { message: "must be yes or no" }).optional(),
+  supplier: z.string().regex(/^\d{1,18}$/, "must be a supplier id (digits)").optional(),
+  /** Current value at least / at most, in pounds (as the register). */
+  minValue: poundsParam.optional(),
+  maxValue: poundsParam.optional(),
+  /** Award date (the register's sort date: award, else tender publication) from … to, whole UK days. */
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   sort: z
     .string()
     .refine((v) => Object.hasOwn(SENSITIVE_SORTS, v), { message: `unknown sort; expected one of ${Object.keys(SENSITIVE_SORTS).join(", ")}` })
@@ -62,10 +77,17 @@ export const SensitiveFiltersSchema = z.object({
   cursor: z.string().max(400, "is too long").optional(),
 });
 
+export const SensitiveFiltersSchema = SensitiveFilterFields.superRefine((f, ctx) => {
+  if (f.minValue !== undefined && f.maxValue !== undefined && Number(f.minValue) > Number(f.maxValue)) {
+    ctx.addIssue({ code: "custom", path: ["maxValue"], message: "must be at least the minimum value" });
+  }
+  if (f.from && f.to && f.from > f.to) ctx.addIssue({ code: "custom", path: ["to"], message: "must be on or after the 'from' date" });
+});
+
 export type SensitiveFilters = z.infer<typeof SensitiveFiltersSchema>;
 
 /** The parameters the page, CSV, feed and API take (the API refuses any other). */
-export const SENSITIVE_PARAMS = Object.keys(SensitiveFiltersSchema.shape) as Array<keyof SensitiveFilters>;
+export const SENSITIVE_PARAMS = Object.keys(SensitiveFilterFields.shape) as Array<keyof SensitiveFilters>;
 
 export function parseSensitiveFilters(sp: URLSearchParams): Parsed<SensitiveFilters> {
   return parseParams(SensitiveFiltersSchema, searchParamsObject(sp));
@@ -106,6 +128,7 @@ export interface ResolvedSensitive {
   sort: SensitiveSort;
   cursor: SensitiveCursor | null;
   buyer: { id: bigint; name: string } | null;
+  supplier: { id: bigint; name: string } | null;
 }
 
 /** Parse and check the filters; throws BadRequest naming each bad parameter (an unknown buyer id included). */
@@ -125,14 +148,19 @@ export async function resolveSensitive(db: DB, sp: URLSearchParams, opts: { only
     cursor = decodeCursor(f.cursor, sort);
     if (!cursor) errors.push({ param: "cursor", message: "is not a cursor this register issued for this sort" });
   }
-  const buyer = f.buyer ? await getOrganisation(db, BigInt(f.buyer)) : null;
+  const [buyer, supplier] = await Promise.all([
+    f.buyer ? getOrganisation(db, BigInt(f.buyer)) : null,
+    f.supplier ? getOrganisation(db, BigInt(f.supplier)) : null,
+  ]);
   if (f.buyer && !buyer?.is_buyer) errors.push({ param: "buyer", message: `no buyer with id ${f.buyer}` });
+  if (f.supplier && !supplier?.is_supplier) errors.push({ param: "supplier", message: `no supplier with id ${f.supplier}` });
   if (errors.length) throw new BadRequest(errors);
   return {
     filters: f,
     sort,
     cursor,
     buyer: buyer ? { id: buyer.id, name: buyer.name } : null,
+    supplier: supplier ? { id: supplier.id, name: supplier.name } : null,
     query: {
       sector: f.sector,
       buyer: f.buyer,
@@ -140,6 +168,11 @@ export async function resolveSensitive(db: DB, sp: URLSearchParams, opts: { only
       cpv: f.cpv,
       fy: f.fy ? (parseFyLabel(f.fy) ?? undefined) : undefined,
       transparency: f.transparency,
+      supplier: f.supplier,
+      minValue: f.minValue !== undefined ? (penceFromAmount(f.minValue) ?? undefined) : undefined,
+      maxValue: f.maxValue !== undefined ? (penceFromAmount(f.maxValue) ?? undefined) : undefined,
+      from: f.from,
+      to: f.to,
     },
   };
 }
@@ -156,7 +189,7 @@ export function sensitiveHref(f: SensitiveFilters, change: Partial<SensitiveFilt
 export function registerHref(f: SensitiveFilters, change: Partial<SensitiveFilters> = {}): string {
   const g = { ...f, ...change };
   const sp = new URLSearchParams();
-  for (const k of ["sector", "buyer", "buyerType", "cpv", "fy"] as const) if (g[k]) sp.set(k, g[k]!);
+  for (const k of ["sector", "buyer", "buyerType", "supplier", "cpv", "minValue", "maxValue", "fy", "from", "to"] as const) if (g[k]) sp.set(k, g[k]!);
   const s = sp.toString();
   return `/contracts${s ? `?${s}` : ""}`;
 }
@@ -182,24 +215,34 @@ const pounds = (pence: bigint) => Number(pence) / 100;
 const pct = (share: number | null) => (share === null ? null : Math.round(share * 10_000) / 100);
 
 export const SENSITIVE_DEFINITION =
-  "A contract is in a sensitive sector when its publisher tags it, else when its type of buyer implies one (schools, NHS, police), else when one of its CPV codes does (medical or educational software, justice, police or benefit services…). A transparency document is a data protection impact assessment or an algorithmic transparency record attached to any release of the contract. Value is the current value in pounds sterling.";
+  "A contract is in this register when it is technology (one of its CPV codes is computer or communication equipment, software, telecommunications or IT services) and is in a sensitive sector: its publisher tags it, else its type of buyer implies one (schools, NHS, police), else one of its CPV codes does (medical or educational software, health, education, justice, police or benefit services…). A transparency document is a data protection impact assessment or an algorithmic transparency record attached to any release of the contract. Value is the current value in pounds sterling.";
 
 const CHART_IDS = ["sensitive-value-by-sector", "sensitive-transparency-by-sector"] as const;
 
-function scopeText(f: SensitiveFilters, buyerName: string | null): string {
+function scopeText(f: SensitiveFilters, buyerName: string | null, supplierName: string | null = null): string {
+  const money = (v: string) => formatPounds(penceFromAmount(v) ?? 0n);
   const bits = [
     buyerName ? `bought by ${buyerName}` : null,
     f.buyerType ? (BUYER_TYPE_LABELS as Record<string, string>)[f.buyerType]?.toLowerCase() : null,
+    supplierName ? `supplied by ${supplierName}` : f.supplier ? `supplier ${f.supplier}` : null,
     f.cpv ? `CPV ${f.cpv}` : null,
+    f.minValue !== undefined && f.maxValue !== undefined
+      ? `worth ${money(f.minValue)} to ${money(f.maxValue)}`
+      : f.minValue !== undefined
+        ? `worth at least ${money(f.minValue)}`
+        : f.maxValue !== undefined
+          ? `worth at most ${money(f.maxValue)}`
+          : null,
     f.fy ? `awarded in ${f.fy}` : null,
+    f.from && f.to ? `dated ${f.from} to ${f.to}` : f.from ? `dated from ${f.from}` : f.to ? `dated up to ${f.to}` : null,
     f.transparency === "yes" ? "with a transparency document" : f.transparency === "no" ? "without a transparency document" : null,
   ].filter(Boolean);
   return bits.length ? bits.join(", ") : "all buyers and years";
 }
 
-function charts(bySector: SectorFigure[], f: SensitiveFilters, buyerName: string | null): ChartData[] {
+function charts(bySector: SectorFigure[], f: SensitiveFilters, buyerName: string | null, supplierName: string | null): ChartData[] {
   const query = sensitiveQueryString({ ...f, cursor: undefined, sort: undefined });
-  const scope = scopeText(f, buyerName);
+  const scope = scopeText(f, buyerName, supplierName);
   const definition = { text: SENSITIVE_DEFINITION, href: "/methodology#sensitive-sectors" };
   const valuePoints: ChartPoint[] = bySector.map((s) => ({
     x: s.label,
@@ -274,7 +317,7 @@ export async function sensitiveSummary(db: DB, r: ResolvedSensitive, buyerLimit 
   const f = r.filters;
   // One scan of the view's contracts gives both (grouping sets), computed once per data version
   // (spend_version: bumped by every write to the register) and view, like the dashboards.
-  const key = `sensitive-summary:${JSON.stringify(r.query)}:${buyerLimit}`;
+  const key = `sensitive-summary:${JSON.stringify(r.query, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}:${buyerLimit}`;
   const { sectors: sectorRows, buyers: buyerTop, buyerCount } = await cached(db, key, () => sensitiveSummaryRows(db, r.query, buyerLimit));
   const bySector: SectorFigure[] = SECTOR_CODES.flatMap((code) => {
     const row = sectorRows.find((x) => x.sector === code);
@@ -302,7 +345,7 @@ export async function sensitiveSummary(db: DB, r: ResolvedSensitive, buyerLimit 
     byBuyer,
     buyers: buyerCount,
     total: sumTotals(bySector),
-    charts: charts(bySector, f, r.buyer?.name ?? null),
+    charts: charts(bySector, f, r.buyer?.name ?? null, r.supplier?.name ?? null),
   };
 }
 
@@ -363,6 +406,7 @@ export async function sensitivePage(db: DB, sp: URLSearchParams, limit = 25) {
     filters: f,
     sort: r.sort,
     buyer: r.buyer ? { id: r.buyer.id.toString(), name: r.buyer.name } : null,
+    supplier: r.supplier ? { id: r.supplier.id.toString(), name: r.supplier.name } : null,
     summary,
     rows: page.rows.map(listRow),
     next: page.next ? `/sensitive${sensitiveQueryString({ ...f, cursor: encodeCursor(page.next) }, { cursor: true })}` : null,
@@ -425,7 +469,9 @@ export async function sensitiveFeed(db: DB, sp: URLSearchParams, origin: string,
   const rows = await latestSensitive(db, r.query, 50);
   const qs = sensitiveQueryString({ ...r.filters, cursor: undefined, sort: undefined });
   const f = r.filters;
-  const title = [f.sector ? SENSITIVE_SECTORS[f.sector as SensitiveSector] : null, scopeText(f, r.buyer?.name ?? null)].filter(Boolean).join(", ");
+  const title = [f.sector ? SENSITIVE_SECTORS[f.sector as SensitiveSector] : null, scopeText(f, r.buyer?.name ?? null, r.supplier?.name ?? null)]
+    .filter(Boolean)
+    .join(", ");
   return atomFeed({
     id: `${origin}/sensitive/feed.atom${qs}`,
     title: `Sensitive-sector technology contracts: ${title} – Public Tech Procurement Register`,
@@ -488,7 +534,7 @@ const totalsJson = (t: SensitiveTotals) => ({
 });
 
 /** The parameters of /api/v1/stats/sensitive: the filters (no sort or cursor: it returns figures, not a list). */
-export const SENSITIVE_API_PARAMS = ["sector", "buyer", "buyerType", "cpv", "fy", "transparency"] as const;
+export const SENSITIVE_API_PARAMS = ["sector", "buyer", "buyerType", "cpv", "fy", "transparency", "supplier", "minValue", "maxValue", "from", "to"] as const;
 
 /** GET /api/v1/stats/sensitive — the page's numbers as JSON (money as strings of pence). Unknown parameters are refused. */
 export async function sensitiveApi(db: DB, sp: URLSearchParams) {
@@ -503,6 +549,11 @@ export async function sensitiveApi(db: DB, sp: URLSearchParams) {
       cpv: f.cpv ?? null,
       fy: f.fy ?? null,
       transparency: f.transparency ?? null,
+      supplier: f.supplier ?? null,
+      minValue: f.minValue ?? null,
+      maxValue: f.maxValue ?? null,
+      from: f.from ?? null,
+      to: f.to ?? null,
     },
     documentTypes: TRANSPARENCY_DOCUMENT_TYPE_LIST,
     total: totalsJson(s.total),

@@ -19,6 +19,7 @@ import {
   orgTypeCellsSql,
   regionCellsSql,
   topEntitiesSql,
+  yearSpanSql,
   topSuppliersOfTypeSql,
 } from "../../db/queries/stats-policy";
 import type { ChartData, ChartPoint } from "../components/charts/types";
@@ -51,7 +52,7 @@ import { smeShare } from "../domain/metrics/sme-share";
 import { formatPounds, formatShare } from "../domain/money";
 import { BUYER_TYPES, ITL1_REGIONS, MISSIONS, ORG_TYPES, type OrgType } from "../domain/types";
 import { buyerTypeLabel, formatCount } from "../lib/format";
-import { parseParams, searchParamsObject } from "../lib/params";
+import { type ParamError, parseParams, searchParamsObject } from "../lib/params";
 import { BadRequest } from "./register.server";
 import { cached } from "./stats.server";
 
@@ -95,13 +96,26 @@ export interface PolicyResolved {
   query: string;
 }
 
-/** Parse a dashboard's parameters: the common filters and its own code (others are ignored). */
+/** Parameters the framework adds to a page's URL (Remix data requests), never a filter. */
+const FRAMEWORK_PARAMS = new Set(["_data", "_routes", "index"]);
+
+/**
+ * Parse a dashboard's parameters: the common filters and its own code. Any
+ * other parameter (a misspelt `regoin`, another dashboard's code) is a
+ * BadRequest naming it, with the bad values of the known ones.
+ */
 export function resolvePolicy(sp: URLSearchParams, extra: Extra | null): PolicyResolved {
   const raw = searchParamsObject(sp);
+  const allowed: readonly string[] = [...COMMON, ...(extra ? [extra] : [])];
   const input: Record<string, unknown> = {};
-  for (const k of [...COMMON, ...(extra ? [extra] : [])]) if (raw[k] !== undefined) input[k] = raw[k];
+  const unknown: ParamError[] = [];
+  for (const k of new Set(sp.keys())) {
+    if (FRAMEWORK_PARAMS.has(k)) continue;
+    if (!allowed.includes(k)) unknown.push({ param: k, message: `is not a parameter here; this view takes ${allowed.join(", ")}` });
+    else if (raw[k] !== undefined) input[k] = raw[k];
+  }
   const parsed = parseParams(PolicyParamsSchema, input);
-  if (!parsed.ok) throw new BadRequest(parsed.errors);
+  if (unknown.length > 0 || !parsed.ok) throw new BadRequest([...unknown, ...(parsed.ok ? [] : parsed.errors)]);
   const p = parsed.value;
   const from = p.fy ? parseFyLabel(p.fy) : p.from ? parseFyLabel(p.from) : null;
   const to = p.fy ? parseFyLabel(p.fy) : p.to ? parseFyLabel(p.to) : null;
@@ -132,7 +146,31 @@ const csvHref = (id: string, query: string) => `/charts/${id}.csv${query ? `?${q
 const AWARDED =
   "Awarded value: each contract's value shared between its suppliers, in the financial year of its award; pounds sterling only.";
 
-/** The register's filters for the contracts behind a figure (only filters the register has). */
+/** The financial years a figure covers when the filter leaves them open: the first and last with data. */
+export interface YearSpan {
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+/** The first and last financial year of a set of cells (empty: none). */
+export function spanOf(cells: ReadonlyArray<{ fy: number }>): YearSpan {
+  let from: number | undefined;
+  let to: number | undefined;
+  for (const c of cells) {
+    if (from === undefined || c.fy < from) from = c.fy;
+    if (to === undefined || c.fy > to) to = c.fy;
+  }
+  return { from, to };
+}
+
+/**
+ * The register view (/contracts) behind a figure, whose stated total is the
+ * figure: the dashboard's filters, the figure's own (supplier's country,
+ * parent group or its country, CPV family, organisation type, region, mission
+ * or none, scale), and its financial years — one year, or the range shown
+ * (`fromFy`/`toFy`; with no range chosen, the first and last years with data,
+ * so contracts without an award year, which no figure counts, are left out).
+ */
 export function policyRegisterHref(
   f: PolicyFilter,
   x: {
@@ -145,22 +183,35 @@ export function policyRegisterHref(
     supplierCountry?: CountryClass;
     orgType?: OrgType;
     supplierRegion?: string;
+    group?: string;
+    groupCountry?: string;
+    cpvFamily?: CpvFamily;
   } = {},
+  span: YearSpan = {},
 ): string {
   const sp = new URLSearchParams();
   const buyerType = x.buyerType ?? f.buyerType;
   if (buyerType) sp.set("buyerType", buyerType);
   if (f.cpv) sp.set("cpv", f.cpv);
+  if (x.cpvFamily) sp.set("cpvFamily", x.cpvFamily);
   const region = x.region ?? f.buyerRegion;
   if (region) sp.set("region", region);
   if (x.mission) sp.set("mission", x.mission);
   if (x.supplier) sp.set("supplier", x.supplier);
+  if (x.group) sp.set("group", x.group);
+  if (x.groupCountry) sp.set("groupCountry", x.groupCountry);
   if (x.scale) sp.set("scale", x.scale);
   if (x.supplierCountry) sp.set("supplierCountry", x.supplierCountry);
   if (x.orgType) sp.set("orgType", x.orgType);
   if (x.supplierRegion) sp.set("supplierRegion", x.supplierRegion);
-  const fy = x.fy ?? (f.from !== undefined && f.from === f.to ? f.from : undefined);
+  const from = f.from ?? span.from;
+  const to = f.to ?? span.to;
+  const fy = x.fy ?? (from !== undefined && from === to ? from : undefined);
   if (fy !== undefined) sp.set("fy", fyLabel(fy));
+  else {
+    if (from !== undefined) sp.set("fromFy", fyLabel(from));
+    if (to !== undefined) sp.set("toFy", fyLabel(to));
+  }
   const s = sp.toString();
   return `/contracts${s ? `?${s}` : ""}`;
 }
@@ -192,8 +243,8 @@ const GROUP_COLORS: Record<string, string> = { uk: "#1d70b8", overseas: "#d4351c
 
 const COUNTRY_LINKS =
   "Each link lists the contracts with a supplier of that country class; the register states the part of their value that went to those suppliers, which is the figure here.";
-const NO_GROUP_COUNTRY_FILTER =
-  "The register cannot list contracts by the parent group's country, so each link lists the contracts with a UK-registered supplier in that year.";
+const GROUP_COUNTRY_LINKS =
+  "Each link lists the contracts with a supplier whose parent group is of that country class (or with no parent group known) in that year; the register states the part of their value that went to those suppliers, which is the figure here.";
 
 export function supplierCountriesDashboard(db: DB, sp: URLSearchParams, config: PolicyConfig = DEFAULT_POLICY_CONFIG) {
   const r = resolvePolicy(sp, "country");
@@ -206,6 +257,7 @@ async function computeSupplierCountries(db: DB, r: PolicyResolved, config: Polic
   const focus: CountryClass = (r.params.country as CountryClass | undefined) ?? "overseas";
   const [cells, top] = await Promise.all([countryCellsSql(db, f, config), topEntitiesSql(db, f, focus, config.topN, config)]);
   const scope = scopeText(f);
+  const span = spanOf(cells);
   const definition = { text: "Country of registration on the supplier's register entry; no country counts as unknown, never as UK.", href: "/methodology#supplier-country" };
 
   const years = [...groupCells(cells, (c) => c.fy)].map(([fy, list]) => ({
@@ -266,12 +318,12 @@ async function computeSupplierCountries(db: DB, r: PolicyResolved, config: Polic
     points: years.map((y) => ({
       x: fyLabel(y.fy),
       values: Object.fromEntries(GROUP_COUNTRY_CLASSES.map((c) => [c, pounds(y.group.byKey[c].valuePence)])),
-      links: { uk: policyRegisterHref(f, { fy: y.fy, supplierCountry: "uk" }) },
+      links: Object.fromEntries(GROUP_COUNTRY_CLASSES.map((c) => [c, policyRegisterHref(f, { fy: y.fy, groupCountry: c })])),
       extra: Object.fromEntries(GROUP_COUNTRY_CLASSES.map((c) => [`${c}Share`, formatShare(y.group.byKey[c].share)])),
     })),
     extraColumns: GROUP_COUNTRY_CLASSES.map((c) => ({ key: `${c}Share`, label: `${GROUP_COUNTRY_LABELS[c]} share`, numeric: true })),
     csvHref: csvHref("suppliers-group-country-by-year", r.query),
-    linkNote: NO_GROUP_COUNTRY_FILTER,
+    linkNote: GROUP_COUNTRY_LINKS,
     emptyText: byYear.emptyText,
   };
 
@@ -286,7 +338,7 @@ async function computeSupplierCountries(db: DB, r: PolicyResolved, config: Polic
     points: byType.map((t) => ({
       x: buyerTypeLabel(t.buyerType || null),
       values: { share: pct(t.country.byKey[focus].share) },
-      ...(t.buyerType ? { links: { share: policyRegisterHref(f, { buyerType: t.buyerType, supplierCountry: focus }) } } : {}),
+      ...(t.buyerType ? { links: { share: policyRegisterHref(f, { buyerType: t.buyerType, supplierCountry: focus }, span) } } : {}),
       extra: {
         total: formatPounds(t.country.totalPence),
         ...Object.fromEntries(COUNTRY_CLASSES.map((c) => [c, formatPounds(t.country.byKey[c].valuePence)])),
@@ -315,7 +367,9 @@ async function computeSupplierCountries(db: DB, r: PolicyResolved, config: Polic
       points: rows.map((t) => ({
         x: t.name,
         values: { value: pounds(t.valuePence) },
-        links: { value: t.kind === "group" ? `/suppliers?group=${t.id}` : `/suppliers/${t.id}` },
+        links: {
+          value: policyRegisterHref(f, t.kind === "group" ? { group: t.id, cpvFamily: fam } : { supplier: t.id, cpvFamily: fam }, span),
+        },
         extra: { kind: t.kind === "group" ? "Parent group" : "Supplier", country: t.countryCode ?? "Unknown", awards: formatCount(t.awards) },
       })),
       extraColumns: [
@@ -324,7 +378,7 @@ async function computeSupplierCountries(db: DB, r: PolicyResolved, config: Polic
         { key: "awards", label: "Awards", numeric: true },
       ],
       csvHref: csvHref(`suppliers-top-${fam}`, r.query),
-      linkNote: "Each link opens the group's suppliers (or the supplier's page) with its contracts.",
+      linkNote: `Each link lists the group's (or the supplier's) ${d.label.toLowerCase()} contracts in the register, which states the part of their value that went to the group's suppliers: the figure here.`,
       emptyText: `No ${COUNTRY_CLASS_LABELS[focus].toLowerCase()} supplier has ${d.label.toLowerCase()} contracts here (${scope}).`,
     };
   });
@@ -410,6 +464,7 @@ async function computeOrganisationTypes(db: DB, r: PolicyResolved, config: Polic
   ]);
   const target = socialEconomyTarget(baselineCells, config);
   const scope = scopeText(f);
+  const span = spanOf(cells);
   const targetNames = config.socialEconomy.types.map((t) => ORG_TYPE_LABELS[t]).join(" and ");
   const definition = { text: "Organisation type on the supplier's register entry; share = value to that type ÷ all value in the year.", href: "/methodology#organisation-types" };
   const years = [...groupCells(cells, (c) => c.fy)].map(([fy, list]) => {
@@ -489,7 +544,7 @@ async function computeOrganisationTypes(db: DB, r: PolicyResolved, config: Polic
     suppliers: {
       type: listed,
       total: suppliers.total,
-      rows: suppliers.rows.map((s) => ({ ...s, href: `/suppliers/${s.id}`, contractsHref: policyRegisterHref(f, { supplier: s.id }) })),
+      rows: suppliers.rows.map((s) => ({ ...s, href: `/suppliers/${s.id}`, contractsHref: policyRegisterHref(f, { supplier: s.id }, span) })),
     },
     charts: [shareChart, perType("cooperatives-value-by-year", "Value by organisation type", "pounds"), perType("cooperatives-awards-by-year", "Awards by organisation type", "count")],
   };
@@ -576,7 +631,7 @@ export function regionsDashboard(db: DB, sp: URLSearchParams) {
 
 async function computeRegions(db: DB, r: PolicyResolved) {
   const f = r.filter;
-  const cells = await regionCellsSql(db, f);
+  const [cells, span] = await Promise.all([regionCellsSql(db, f), yearSpanSql(db, f)]);
   const scope = scopeText(f);
   const sides = { supplier: regionFigures(cells, "supplier"), buyer: regionFigures(cells, "buyer") };
   const definition = { text: "ITL1 region on the register entry; SME share = value to SMEs ÷ value to suppliers of known size.", href: "/methodology#regions" };
@@ -585,16 +640,14 @@ async function computeRegions(db: DB, r: PolicyResolved) {
   for (const side of ["supplier", "buyer"] as const) {
     const figs = sides[side];
     const who = side === "supplier" ? "supplier's" : "buyer's";
-    const link = (g: RegionFigure, scale?: string) =>
+    const link = (g: RegionFigure, scale?: string): string | undefined =>
       side === "supplier"
-        ? policyRegisterHref(f, { supplierRegion: g.region, ...(scale ? { scale } : {}) })
-        : g.region !== "overseas" && g.region !== "unknown"
-          ? policyRegisterHref(f, { region: g.region, ...(scale ? { scale } : {}) })
-          : undefined;
+        ? policyRegisterHref(f, { supplierRegion: g.region, ...(scale ? { scale } : {}) }, span)
+        : policyRegisterHref(f, { region: g.region, ...(scale ? { scale } : {}) }, span);
     const note =
       side === "buyer"
-        ? `Each link lists the contracts of buyers in that region (the register's region filter)${f.from !== undefined && f.from === f.to ? "" : ", in every year unless one year is chosen"}.`
-        : `Each link lists the contracts with a supplier in that region (the register's supplier-region filter)${f.from !== undefined && f.from === f.to ? "" : ", in every year unless one year is chosen"}.`;
+        ? "Each link lists the contracts of buyers in that region (or registered overseas, or of unknown region), in the years shown; the register states their value."
+        : "Each link lists the contracts with a supplier in that region (or overseas, or of unknown region), in the years shown; the register states the part of their value that went to those suppliers.";
     charts.push({
       id: `regions-${side}-sme-share`,
       title: `SME share by the ${who} region`,
@@ -738,6 +791,7 @@ async function computeMissions(db: DB, r: PolicyResolved) {
   const f = r.filter;
   const cells = await missionCellsSql(db, f);
   const scope = scopeText(f);
+  const span = spanOf(cells);
   const focus = r.params.mission as MissionCode | undefined;
   const missions = MISSION_KEYS.map((m) => missionFigure(cells, m, MISSIONS[m]));
   const none = missionFigure(cells, "none", "No mission tag");
@@ -762,15 +816,11 @@ async function computeMissions(db: DB, r: PolicyResolved) {
       .map((g) => ({
         x: g.label,
         values: { sme: pounds(g.smeValuePence), large: pounds(g.knownValuePence - g.smeValuePence), unknown: pounds(g.unknownValuePence) },
-        ...(g.mission !== "none"
-          ? {
-              links: {
-                sme: policyRegisterHref(f, { mission: g.mission, scale: "sme" }),
-                large: policyRegisterHref(f, { mission: g.mission, scale: "large" }),
-                unknown: policyRegisterHref(f, { mission: g.mission, scale: "unknown" }),
-              },
-            }
-          : {}),
+        links: {
+          sme: policyRegisterHref(f, { mission: g.mission, scale: "sme" }, span),
+          large: policyRegisterHref(f, { mission: g.mission, scale: "large" }, span),
+          unknown: policyRegisterHref(f, { mission: g.mission, scale: "unknown" }, span),
+        },
         extra: { total: formatPounds(g.valuePence), awards: formatCount(g.awards) },
       })),
     extraColumns: [
@@ -778,7 +828,7 @@ async function computeMissions(db: DB, r: PolicyResolved) {
       { key: "awards", label: "Awards", numeric: true },
     ],
     csvHref: csvHref("missions-value", r.query),
-    linkNote: `Each part of a bar links to that mission's contracts with a supplier of that size${f.from !== undefined && f.from === f.to ? "" : " (every year unless one is chosen)"}; the register cannot list contracts with no mission tag.`,
+    linkNote: "Each part of a bar links to that mission's contracts (or those with no mission tag) with a supplier of that size, in the years shown; the register states the part of their value that went to those suppliers.",
     emptyText: `No contracts match (${scope}).`,
   };
   const shareChart: ChartData = {
@@ -794,7 +844,7 @@ async function computeMissions(db: DB, r: PolicyResolved) {
       .map((g) => ({
         x: g.label,
         values: { share: pct(g.share) },
-        ...(g.mission !== "none" ? { links: { share: policyRegisterHref(f, { mission: g.mission }) } } : {}),
+        links: { share: policyRegisterHref(f, { mission: g.mission }, span) },
         extra: { sme: formatPounds(g.smeValuePence), known: formatPounds(g.knownValuePence), coverage: formatShare(g.coverage) },
         ...(g.share === null ? { note: "no supplier of known size" } : g.uncertain ? { note: `uncertain: coverage under ${uncertainBelow}` } : {}),
       })),
@@ -854,7 +904,7 @@ async function computeMissions(db: DB, r: PolicyResolved) {
         points: years.map((y) => ({
           x: fyLabel(y.fy),
           values: { tagged: pounds(y.all.valuePence - y.none.valuePence), untagged: pounds(y.none.valuePence) },
-          links: { tagged: policyRegisterHref(f, { fy: y.fy }) },
+          links: { tagged: policyRegisterHref(f, { fy: y.fy, mission: "any" }), untagged: policyRegisterHref(f, { fy: y.fy, mission: "none" }) },
           extra: {
             coverage: formatShare(y.all.valuePence === 0n ? null : Number(y.all.valuePence - y.none.valuePence) / Number(y.all.valuePence)),
             awards: formatCount(y.all.awards),
@@ -865,7 +915,7 @@ async function computeMissions(db: DB, r: PolicyResolved) {
           { key: "awards", label: "Awards", numeric: true },
         ],
         csvHref: csvHref("missions-by-year", r.query),
-        linkNote: "Each link lists every contract of that year; choose a mission to link to its own contracts.",
+        linkNote: "Each link lists that year's contracts with at least one mission tag, or with none; the register states their value.",
         emptyText: `No contracts match (${scope}).`,
       };
   return {

@@ -31,6 +31,12 @@ export const WatchFilterFields = z.object({
   buyer: z.string().regex(/^\d{1,18}$/, "must be a buyer id (digits)").optional(),
   buyerType: listOf(BUYER_TYPES, "buyer type").optional(),
   supplier: z.string().regex(/^\d{1,18}$/, "must be a supplier id (digits)").optional(),
+  /** Part of a supplier's name, from the page's form: resolved to `supplier` by the page (one match), else a message. */
+  supplierName: z
+    .string()
+    .max(200, "is too long (at most 200 characters)")
+    .transform((v) => v.normalize("NFC").replace(/\s+/g, " ").trim())
+    .optional(),
   fy: z.string().refine((v) => parseFyLabel(v) !== null, { message: "must be a financial year as YYYY-YY, e.g. 2024-25" }).optional(),
   minValue: pounds.optional(),
   maxValue: pounds.optional(),

@@ -430,6 +430,7 @@ export interface WatchRow {
   currency: string | null;
   sort_date: Date;
   sort_value: bigint;
+  supplier_ids: bigint[];
 }
 
 export type WatchSort = "newest" | "value-high";
@@ -452,10 +453,70 @@ export async function watchList(
   const order = sort === "newest" ? sql`p.sort_date desc, p.ocid desc` : sql`p.sort_value desc, p.ocid desc`;
   const r = await sql<WatchRow>`
     select p.ocid, p.title, p.buyer_id, p.buyer_name, p.buyer_type, p.supplier_names, p.award_date, p.award_fy,
-           p.current_value_pence, p.currency, p.sort_date, p.sort_value
+           p.current_value_pence, p.currency, p.sort_date, p.sort_value, p.supplier_ids
     from processes p
     where ${processFilters(f)} and ${flagCond} and ${after}
     order by ${order}
+    limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+/** A row of the /watch results: the suppliers of a page of contracts, by id (in the order the process lists them). */
+export async function supplierNamesFor(db: Executor, ids: readonly bigint[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (ids.length === 0) return out;
+  const r = await sql<{ id: string; name: string }>`
+    select id::text as id, name from organisations where id in ${bigintSet([...new Set(ids)])}`.execute(db);
+  for (const row of r.rows) out.set(row.id, row.name);
+  return out;
+}
+
+export interface FlaggedBuyerOption {
+  id: bigint;
+  name: string;
+  flagged: number;
+}
+
+/**
+ * Buyers with at least one flagged contract (any rule): the /watch buyer
+ * filter's options, the `max` with most flagged contracts, and how many there
+ * are in all.
+ */
+export async function buyersWithFlags(db: Executor, max: number): Promise<{ buyers: FlaggedBuyerOption[]; total: number }> {
+  const r = await sql<{ id: bigint; name: string; flagged: number; total: number }>`
+    with b as (
+      select p.buyer_id, count(distinct f.ocid)::int as flagged
+      from flags f join processes p on p.ocid = f.ocid
+      where f.status = 'flagged' and p.buyer_id is not null
+      group by p.buyer_id
+    )
+    select o.id, o.name, b.flagged, (count(*) over ())::int as total
+    from b join organisations o on o.id = b.buyer_id
+    order by b.flagged desc, o.id
+    limit ${max}`.execute(db);
+  return { buyers: r.rows.map(({ id, name, flagged }) => ({ id, name, flagged })), total: r.rows[0]?.total ?? 0 };
+}
+
+export interface SupplierNameMatch {
+  id: bigint;
+  name: string;
+  exact: boolean;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Suppliers named on an award whose normalised name contains `normalised`
+ * (app/domain/ocds/text.ts normaliseName): exact matches first, then names
+ * starting with it, then by name. At most `limit` rows.
+ */
+export async function suppliersNamed(db: Executor, normalised: string, limit: number): Promise<SupplierNameMatch[]> {
+  const r = await sql<SupplierNameMatch>`
+    select o.id, o.name, o.normalised_name = ${normalised} as exact
+    from organisations o
+    where o.is_supplier and o.normalised_name like ${`%${likeEscape(normalised)}%`} escape '\\'
+      and exists (select 1 from award_suppliers s where s.supplier_id = o.id)
+    order by (o.normalised_name = ${normalised}) desc, (o.normalised_name like ${`${likeEscape(normalised)}%`} escape '\\') desc, o.name, o.id
     limit ${limit}`.execute(db);
   return r.rows;
 }

@@ -39,6 +39,15 @@ export interface RegisterQuery {
   orgType?: string | undefined;
   /** At least one supplier in this ITL1 region, or "overseas" / "unknown" (no region). */
   supplierRegion?: string | undefined;
+  /** At least one supplier in this parent group (org_groups id). */
+  group?: string | undefined;
+  /** At least one supplier whose parent group is registered in the UK, overseas, of unknown country, or with no parent group. */
+  groupCountry?: "uk" | "overseas" | "unknown" | "none" | undefined;
+  /** The main CPV code starts with one of these prefixes (a CPV family). */
+  cpvPrefixes?: readonly string[] | undefined;
+  /** Financial year (start year) of award, from … to, inclusive. */
+  fromFy?: number | undefined;
+  toFy?: number | undefined;
   /** Country codes that count as UK-registered (policy configuration); default GB. */
   ukCountryCodes?: readonly string[] | undefined;
   /** Compare "open" against this instant (tenders close on their deadline without a restart). */
@@ -88,8 +97,18 @@ export function applyFilters<O>(qb: SelectQueryBuilder<Database, "processes", O>
     b = b.where((eb) => eb.or([eb("status", "=", "closed"), eb.and([eb("status", "=", "open"), eb.not(openAt(eb, f.now))])]));
   else if (f.status) b = b.where("status", "=", f.status);
   if (f.method) b = b.where("procurement_method", "=", f.method);
-  if (f.region) b = b.where("buyer_region", "=", f.region);
-  if (f.mission) b = b.where(sql<boolean>`missions @> array[${f.mission}]::text[]`);
+  if (f.region === "overseas" || f.region === "unknown") {
+    // As the policy dashboards read a buyer's region: none on record, and the buyer registered overseas (or not).
+    const overseas = sql<boolean>`exists (select 1 from organisations bo where bo.id = processes.buyer_id
+      and coalesce(bo.region, '') = '' and ${overseasSql(sql`bo.country_code`, f.ukCountryCodes)})`;
+    b = b.where("buyer_region", "is", null).where(f.region === "overseas" ? overseas : sql<boolean>`not ${overseas}`);
+  } else if (f.region) b = b.where("buyer_region", "=", f.region);
+  if (f.mission === "none") b = b.where(sql<boolean>`coalesce(cardinality(missions), 0) = 0`);
+  else if (f.mission === "any") b = b.where(sql<boolean>`coalesce(cardinality(missions), 0) > 0`);
+  else if (f.mission) b = b.where(sql<boolean>`missions @> array[${f.mission}]::text[]`);
+  if (f.cpvPrefixes?.length) b = b.where(sql<boolean>`(${sql.join(f.cpvPrefixes.map((p) => sql`cpv like ${`${p}%`}`), sql` or `)})`);
+  if (f.fromFy !== undefined) b = b.where("award_fy", ">=", f.fromFy);
+  if (f.toFy !== undefined) b = b.where("award_fy", "<=", f.toFy);
   if (f.sector) b = b.where("sensitive_sector", "=", f.sector);
   if (f.minValue !== undefined) b = b.where("current_value_pence", ">=", f.minValue);
   if (f.maxValue !== undefined) b = b.where("current_value_pence", "<=", f.maxValue);
@@ -110,12 +129,26 @@ export function applyFilters<O>(qb: SelectQueryBuilder<Database, "processes", O>
  * filters; the spend queries reuse them per supplier line, so a view's
  * attributed value is exactly the part that goes to the suppliers named.
  */
-export function supplierOrgConds(f: Pick<RegisterQuery, "supplierCountry" | "orgType" | "supplierRegion" | "ukCountryCodes">) {
-  const uk = [...(f.ukCountryCodes ?? ["GB"])].map((c) => c.toUpperCase());
+export function supplierOrgConds(
+  f: Pick<RegisterQuery, "supplierCountry" | "orgType" | "supplierRegion" | "group" | "groupCountry" | "ukCountryCodes">,
+) {
+  const uk = ukCodes(f.ukCountryCodes);
   const known = sql`coalesce(so.country_code, '') <> ''`;
   const isUk = sql`upper(so.country_code) = any(${uk}::text[])`;
   const overseas = sql`(${known} and not ${isUk})`;
   const out = [];
+  if (f.group) out.push(sql`so.group_id = ${BigInt(f.group).toString()}::bigint`);
+  if (f.groupCountry === "none") out.push(sql`so.group_id is null`);
+  else if (f.groupCountry) {
+    const c = sql`sg.country_code`;
+    const cls =
+      f.groupCountry === "uk"
+        ? sql`upper(${c}) = any(${uk}::text[])`
+        : f.groupCountry === "overseas"
+          ? overseasSql(c, f.ukCountryCodes)
+          : sql`coalesce(${c}, '') = ''`;
+    out.push(sql`exists (select 1 from org_groups sg where sg.id = so.group_id and ${cls})`);
+  }
   if (f.supplierCountry === "uk") out.push(isUk);
   else if (f.supplierCountry === "overseas") out.push(overseas);
   else if (f.supplierCountry === "unknown") out.push(sql`not ${known}`);
@@ -124,6 +157,13 @@ export function supplierOrgConds(f: Pick<RegisterQuery, "supplierCountry" | "org
   else if (f.supplierRegion === "unknown") out.push(sql`(so.region is null and not ${overseas})`);
   else if (f.supplierRegion) out.push(sql`so.region = ${f.supplierRegion}`);
   return out;
+}
+
+const ukCodes = (codes: readonly string[] | undefined) => [...(codes ?? ["GB"])].map((c) => c.toUpperCase());
+
+/** A country code column is known and not one of the UK's codes (as the policy dashboards' countryClass). */
+function overseasSql(col: ReturnType<typeof sql>, codes: readonly string[] | undefined) {
+  return sql<boolean>`(coalesce(${col}, '') <> '' and not upper(${col}) = any(${ukCodes(codes)}::text[]))`;
 }
 
 /** The process contributes to financial year `fy` in the annualised view. */

@@ -6,6 +6,7 @@
  */
 import { type RawBuilder, sql } from "kysely";
 import { TRANSPARENCY_DOCUMENT_TYPE_LIST, documentTypesOf, type SensitiveSort, type SensitiveTotals } from "../../app/domain/sensitive";
+import { londonLocalToUtcMs } from "../../app/domain/ocds/dates";
 import type { Executor } from "./util";
 
 export interface SensitiveQuery {
@@ -18,6 +19,20 @@ export interface SensitiveQuery {
   fy?: number | undefined;
   /** Has a data-protection or algorithmic-transparency document. */
   transparency?: "yes" | "no" | undefined;
+  /** Names this supplier (register id) on an award. */
+  supplier?: string | undefined;
+  /** Current value, pence, at least / at most. */
+  minValue?: bigint | undefined;
+  maxValue?: bigint | undefined;
+  /** Sort date (award, else tender publication) on or after the start of `from`, before the end of `to`: YYYY-MM-DD, UK days. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** Midnight in London at the start of the day `iso` (YYYY-MM-DD) plus `addDays`, as an instant (as the register reads its dates). */
+function londonDayStart(iso: string, addDays = 0): Date {
+  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
+  return new Date(londonLocalToUtcMs(y, m, d + addDays));
 }
 
 const typeList = (types: readonly string[]) => sql.join(types.map((t) => sql`${t}`));
@@ -36,6 +51,11 @@ export function sensitiveConditions(f: SensitiveQuery): RawBuilder<boolean>[] {
   if (f.fy !== undefined) c.push(sql<boolean>`processes.award_fy = ${f.fy}`);
   if (f.transparency === "yes") c.push(hasDocument(TRANSPARENCY_DOCUMENT_TYPE_LIST));
   if (f.transparency === "no") c.push(sql<boolean>`not ${hasDocument(TRANSPARENCY_DOCUMENT_TYPE_LIST)}`);
+  if (f.supplier) c.push(sql<boolean>`processes.supplier_ids @> array[${BigInt(f.supplier).toString()}::bigint]`);
+  if (f.minValue !== undefined) c.push(sql<boolean>`processes.current_value_pence >= ${f.minValue.toString()}::bigint`);
+  if (f.maxValue !== undefined) c.push(sql<boolean>`processes.current_value_pence <= ${f.maxValue.toString()}::bigint`);
+  if (f.from) c.push(sql<boolean>`processes.sort_date >= ${londonDayStart(f.from)}`);
+  if (f.to) c.push(sql<boolean>`processes.sort_date < ${londonDayStart(f.to, 1)}`);
   return c;
 }
 

@@ -230,6 +230,16 @@ export async function missionCellsSql(db: Executor, f: PolicyFilter): Promise<Mi
   );
 }
 
+/** The first and last financial year of the lines a filter selects (both undefined when none). */
+export async function yearSpanSql(db: Executor, f: PolicyFilter): Promise<{ from?: number; to?: number }> {
+  const r = await sql<{ lo: number | null; hi: number | null }>`
+    select min(l.fy)::int as lo, max(l.fy)::int as hi
+    from spend_lines l left join organisations b on b.id = l.buyer_id
+    where ${lineWhere(f)}`.execute(db);
+  const x = r.rows[0];
+  return x?.lo === null || x?.lo === undefined ? {} : { from: num(x.lo), to: num(x.hi) };
+}
+
 /** Conditions on a line (l) and its buyer (b) for a filter. */
 function lineWhere(f: PolicyFilter) {
   return conds([

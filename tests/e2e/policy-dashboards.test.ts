@@ -75,3 +75,27 @@ test("unknown codes are a 400 naming the parameter", async ({ page }) => {
     await expectAccessible(page);
   }
 });
+
+test("an unknown parameter is a 400 naming it, on the page and the API", async ({ page, request }) => {
+  const res = await page.goto("/dashboards/regions?regoin=TLD");
+  expect(res?.status()).toBe(400);
+  await expect(page.locator("main")).toContainText("regoin");
+  await expectAccessible(page);
+  const api = await request.get("/api/v1/stats/regions?regoin=TLD");
+  expect(api.status()).toBe(400);
+  expect(api.headers()["content-type"]).toContain("application/problem+json");
+  expect(((await api.json()) as { errors: Array<{ param: string }> }).errors.map((e) => e.param)).toEqual(["regoin"]);
+});
+
+test("a top overseas group's bar opens its contracts in that CPV family, the register stating the bar's value", async ({ page }) => {
+  await page.goto("/dashboards/suppliers");
+  const row = page.getByTestId("table-suppliers-top-software").locator("tbody tr").first();
+  if ((await row.count()) === 0) return; // no overseas software group in this data
+  const href = (await row.locator('a[href^="/contracts?"]').getAttribute("href")) as string;
+  expect(href).toContain("cpvFamily=software");
+  const m = /£([\d,]+)(?:\.(\d{2}))?/.exec((await row.locator('td[data-series="value"]').textContent()) ?? "")!;
+  const pence = BigInt(m[1]!.replace(/,/g, "")) * 100n + BigInt(m[2] ?? "0");
+  await page.goto(href);
+  await expect(page.getByTestId("result-total")).toHaveAttribute("data-pence", pence.toString());
+  await expect(page.getByTestId("policy-filters")).toContainText("software");
+});

@@ -94,6 +94,44 @@ test.describe("without JavaScript", () => {
   });
 });
 
+test.describe("filters by supplier, value and dates without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("in the URL, for the page, its CSV and its feed", async ({ page }) => {
+    await page.goto("/sensitive");
+    await page.getByLabel("Minimum value").fill("10000");
+    await page.getByLabel("Maximum value").fill("500000");
+    await page.getByLabel("Awarded from").fill("2023-04-01");
+    await page.getByLabel("Awarded to").fill("2025-03-31");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/minValue=10000/);
+    await expect(page).toHaveURL(/from=2023-04-01/);
+    const values = (await page.getByTestId("sensitive-results").locator("tbody tr td:nth-child(6)").allTextContents()).map(pence).filter((v) => v !== null);
+    expect(values.length).toBeGreaterThan(0);
+    for (const v of values) expect(v! >= 1_000_000n && v! <= 50_000_000n).toBe(true);
+    const csvHref = await page.getByRole("link", { name: "Download these contracts as CSV" }).getAttribute("href");
+    expect(csvHref).toBe("/sensitive.csv?minValue=10000&maxValue=500000&from=2023-04-01&to=2025-03-31");
+
+    // A supplier of one of them, by name: resolved on the server to its id.
+    const supplier = ((await page.getByTestId("sensitive-results").locator("tbody tr td:nth-child(5)").first().textContent()) ?? "").split(" · ")[0]!.trim();
+    await page.getByLabel("Supplier", { exact: true }).fill(supplier);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    const choices = page.getByTestId("supplier-choices");
+    if (await choices.count()) await choices.getByRole("link", { name: supplier, exact: true }).first().click();
+    await expect(page).toHaveURL(/supplier=\d+/);
+    await expect(page.locator("main")).toContainText(`Supplier: ${supplier}`);
+    const rows = await page.getByTestId("sensitive-results").locator("tbody tr td:nth-child(5)").allTextContents();
+    for (const r of rows) expect(r).toContain(supplier);
+  });
+
+  test("names a bad value in a 400 page", async ({ page }) => {
+    const res = await page.goto("/sensitive?minValue=-3&to=2024-13-01");
+    expect(res?.status()).toBe(400);
+    await expect(page.locator(".govuk-error-summary")).toContainText("minValue");
+    await expect(page.locator(".govuk-error-summary")).toContainText("to");
+  });
+});
+
 test("the methodology page shows the CPV rule and the document types that count", async ({ page }) => {
   await page.goto("/methodology#sensitive-sectors");
   await expect(page.getByTestId("sector-cpv-rule")).toContainText("48814");

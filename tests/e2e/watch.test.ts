@@ -78,4 +78,71 @@ test.describe("red flags (/watch)", () => {
     expect(register?.status()).toBe(400);
     await expect(page.locator("main")).toContainText("flag");
   });
+
+  test("a buyer's flagged value and share, and the headline value, open the flagged contracts behind them", async ({ page }) => {
+    await page.goto("/watch?flag=non-competitive");
+    const row = page.getByTestId("by-buyer").locator("tbody tr").first();
+    const flaggedValue = row.locator("td").nth(1).locator("a");
+    const value = (await flaggedValue.getAttribute("data-pence"))!;
+    await expect(row.locator("td").nth(3).locator("a")).toHaveAttribute("href", (await flaggedValue.getAttribute("href"))!);
+    await flaggedValue.click();
+    await expect(page).toHaveURL(/\/watch\?flag=non-competitive&buyer=\d+#contracts$/);
+    // On the buyer's view, the headline flagged value is the figure that was clicked, and links to its list.
+    const headline = page.getByTestId("flagged-value-link");
+    await expect(headline).toHaveAttribute("data-pence", value);
+    expect(await headline.getAttribute("href")).toMatch(/#contracts$/);
+    const rows = page.getByTestId("results").locator("tbody tr");
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (let i = 0; i < (await rows.count()); i++) await expect(rows.nth(i)).toContainText("Non-competitive award");
+    await expectAccessible(page);
+  });
+
+  test("supplier names in the results open the supplier, whose page links back to its red flags", async ({ page }) => {
+    await page.goto("/watch");
+    const name = page.getByTestId("results").locator('a[href^="/suppliers/"]').first();
+    const href = (await name.getAttribute("href"))!;
+    await name.click();
+    await expect(page).toHaveURL(new RegExp(`${href}$`));
+    await page.getByTestId("red-flags-link").click();
+    await expect(page).toHaveURL(new RegExp(`/watch\\?supplier=${href.split("/").pop()}$`));
+    await expect(page.locator("main")).toContainText("Supplier:");
+  });
+
+  test("a supplier name that matches nothing is named in a GOV.UK error summary that passes axe", async ({ page }) => {
+    const res = await page.goto("/watch?supplierName=Zzqx%20Nonexistent%20Holdings");
+    expect(res?.status()).toBe(200);
+    await expect(page).toHaveTitle(/^Error: /);
+    await expect(page.locator(".govuk-error-summary")).toContainText("No supplier's name matches “Zzqx Nonexistent Holdings”");
+    await expect(page.locator("#supplierName")).toHaveValue("Zzqx Nonexistent Holdings");
+    await expectAccessible(page);
+  });
+});
+
+test.describe("red flags without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("filters by buyer from a list and by supplier name, resolved on the server", async ({ page }) => {
+    await page.goto("/watch");
+    const buyer = page.getByLabel("Buyer", { exact: true });
+    const options = await buyer.locator("option").allTextContents();
+    expect(options.length).toBeGreaterThan(2);
+    await buyer.selectOption({ label: options[1]! });
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/buyer=\d+/);
+    await expect(page.locator("main")).toContainText(`Buyer: ${options[1]}`);
+
+    // A supplier of a listed contract, typed by name: the server turns it into the supplier's id.
+    await page.goto("/watch");
+    const supplier = page.getByTestId("results").locator('a[href^="/suppliers/"]').first();
+    const id = (await supplier.getAttribute("href"))!.split("/").pop()!;
+    const name = ((await supplier.textContent()) ?? "").trim();
+    await page.getByLabel("Supplier", { exact: true }).fill(name);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    // Several suppliers may share part of the name: then the page offers them to choose from.
+    const choices = page.getByTestId("supplier-choices");
+    if (await choices.count()) await choices.getByRole("link", { name, exact: true }).first().click();
+    await expect(page).toHaveURL(new RegExp(`supplier=${id}`));
+    await expect(page.locator("main")).toContainText(`Supplier: ${name}`);
+    expect(page.url()).not.toContain("supplierName");
+  });
 });

@@ -9,7 +9,18 @@ import { FLAG_CODES } from "../../app/domain/flags";
 import type { OcdsRelease } from "../../app/domain/types";
 import { ingestReleases } from "../../app/services/ingest.server";
 import { BadRequest } from "../../app/services/register.server";
-import { parseWatchFilters, toWatchQuery, watchCsvRows, watchPage, watchSummary } from "../../app/services/flags.server";
+import {
+  WATCH_BUYER_OPTIONS,
+  lookupSupplierName,
+  parseWatchFilters,
+  toWatchQuery,
+  watchBuyerOptions,
+  watchCsvRows,
+  watchPage,
+  watchSummary,
+} from "../../app/services/flags.server";
+import { normaliseName } from "../../app/domain/ocds/text";
+import { loader as watchLoader } from "../../app/routes/watch";
 import { loadDemo } from "../../seeds/load";
 import { openTestDatabase, type TestDb } from "../setup/test-db";
 
@@ -152,5 +163,87 @@ describe(`/watch figures (${process.env.TEST_DATABASE_URL ? "PostgreSQL server" 
     expect(nc(after).flaggedContracts).toBe(nc(before).flaggedContracts + 1);
     expect(nc(after).flaggedValuePence).toBe(nc(before).flaggedValuePence + 100_000n);
     expect(after.buyers.some((b) => b.name === "Watch Test Agency" && b.share === 1)).toBe(true);
+  });
+});
+
+describe("/watch filters a person can use without JavaScript", () => {
+  const callLoader = async (query: string) => {
+    const request = new Request(`http://register.example/watch${query}`);
+    try {
+      return await watchLoader({ request, context: { readDb: t.db, db: t.db, now: () => new Date("2025-05-01T00:00:00Z") }, params: {} } as never);
+    } catch (e) {
+      if (e instanceof Response) return e;
+      throw e;
+    }
+  };
+
+  it("offers the buyers with a flagged contract, and each option lists only that buyer's contracts", async () => {
+    const opts = await watchBuyerOptions(t.db);
+    const direct = await sql<{ id: string }>`
+      select distinct p.buyer_id::text as id from flags f join processes p on p.ocid = f.ocid
+      where f.status = 'flagged' and p.buyer_id is not null`.execute(t.db);
+    expect(opts.total).toBe(direct.rows.length);
+    expect(opts.buyers.length).toBe(Math.min(direct.rows.length, WATCH_BUYER_OPTIONS));
+    for (const b of opts.buyers) expect(direct.rows.map((r) => r.id)).toContain(b.id);
+    const names = opts.buyers.map((b) => b.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, "en-GB")));
+    const one = opts.buyers[0]!;
+    const page = await watchPage(t.db, sp(`buyer=${one.id}`), 500);
+    expect(page.rows.length).toBeGreaterThan(0);
+    for (const r of page.rows) expect(String(r.buyer_id)).toBe(one.id);
+  });
+
+  it("resolves a supplier's name: one match filters by its id, several are offered to choose from, none says so", async () => {
+    // A supplier of a flagged contract whose normalised name is its own.
+    const sup = (
+      await sql<{ id: string; name: string }>`
+        select o.id::text as id, o.name from flags f join processes p on p.ocid = f.ocid
+        join organisations o on o.id = any(p.supplier_ids)
+        where f.status = 'flagged'
+          and (select count(*) from organisations o2 where o2.normalised_name = o.normalised_name and o2.is_supplier) = 1
+        order by o.id limit 1`.execute(t.db)
+    ).rows[0]!;
+    const one = await lookupSupplierName(t.db, sup.name.toUpperCase());
+    expect(one).toEqual({ kind: "one", id: sup.id, name: sup.name });
+
+    // The loader turns the name into the id (a redirect), keeping the other filters and dropping the cursor.
+    const res = (await callLoader(`?flag=non-competitive&supplierName=${encodeURIComponent(sup.name)}&cursor=abc`)) as Response;
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("Location")!, "http://register.example");
+    expect(location.pathname).toBe("/watch");
+    expect(Object.fromEntries(location.searchParams)).toEqual({ flag: "non-competitive", supplier: sup.id });
+
+    // A part of many names: a choice, each linking to the view with that supplier.
+    const common = await sql<{ word: string; n: number }>`
+      select w as word, count(*)::int as n from organisations o, unnest(string_to_array(o.normalised_name, ' ')) w
+      where o.is_supplier and length(w) >= 4 group by w having count(*) between 3 and 15 order by count(*) desc, w limit 1`.execute(t.db);
+    const word = common.rows[0]!.word;
+    const many = await lookupSupplierName(t.db, word);
+    expect(many.kind).toBe("many");
+    if (many.kind !== "many") return;
+    for (const m of many.matches) expect(normaliseName(m.name)).toContain(word);
+    const data = (await callLoader(`?supplierName=${word}`)) as { supplierLookup: { choices: { matches: Array<{ id: string; href: string }> } | null; noMatch: string | null } };
+    expect(data.supplierLookup.noMatch).toBeNull();
+    expect(data.supplierLookup.choices!.matches.map((m) => m.href)).toEqual(many.matches.map((m) => `/watch?supplier=${m.id}`));
+
+    // No match: the page still answers, with the message for the field.
+    expect(await lookupSupplierName(t.db, "Zzqx Nonexistent Holdings")).toEqual({ kind: "none", query: "Zzqx Nonexistent Holdings" });
+    const none = (await callLoader("?supplierName=Zzqx%20Nonexistent%20Holdings&flag=short-tender")) as {
+      supplierLookup: { noMatch: string | null };
+      filters: Record<string, unknown>;
+    };
+    expect(none.supplierLookup.noMatch).toBe("Zzqx Nonexistent Holdings");
+    expect(none.filters).toEqual({ flag: "short-tender" });
+  });
+
+  it("names each supplier of a listed contract, by id, in the process's order", async () => {
+    const page = await watchPage(t.db, sp(""), 25);
+    const withSuppliers = page.rows.filter((r) => r.suppliers.length > 0);
+    expect(withSuppliers.length).toBeGreaterThan(0);
+    for (const r of withSuppliers) {
+      const p = await t.db.selectFrom("processes").select(["supplier_ids", "supplier_names"]).where("ocid", "=", r.ocid).executeTakeFirstOrThrow();
+      expect(r.suppliers.map((x) => x.id)).toEqual(p.supplier_ids.map(String));
+      expect(r.suppliers.map((x) => x.name).join(" · ")).toBe(p.supplier_names);
+    }
   });
 });

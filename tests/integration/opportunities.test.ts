@@ -19,6 +19,7 @@ import {
 import { BadRequest } from "../../app/services/register.server";
 import { loadDemo } from "../../seeds/load";
 import { openTestDatabase, type TestDb } from "../setup/test-db";
+import { FEED_MAX_AGE, feedMaxAge, loader as feedLoader } from "../../app/routes/opportunities.feed[.]atom";
 
 const TODAY = new Date("2025-05-01T00:00:00Z");
 let t: TestDb;
@@ -233,5 +234,45 @@ describe(`opportunities (${process.env.TEST_DATABASE_URL ? "PostgreSQL server" :
       else stack.push(m[2]!);
     }
     expect(stack).toEqual([]);
+  });
+
+  it("never lets a cache keep the feed past its earliest deadline", async () => {
+    const first = (await findOpportunities(t.db, sp("stage=open"), TODAY, 50)).rows[0]!;
+    const deadline = new Date(first.tender_deadline!).getTime();
+    const maxAge = async (now: Date) => {
+      const res = (await feedLoader({ request: new Request("https://register.example/opportunities/feed.atom?stage=open"), context: { readDb: t.db, db: t.db, now: () => now }, params: {} } as never)) as Response;
+      expect(res.status).toBe(200);
+      return /max-age=(\d+)/.exec(res.headers.get("Cache-Control") ?? "")?.[1];
+    };
+    // Ten seconds before the soonest deadline: ten seconds at most; far from it: five minutes.
+    expect(await maxAge(new Date(deadline - 10_000))).toBe("10");
+    expect(await maxAge(new Date(deadline - 10_000_000))).toBe(String(Math.min(FEED_MAX_AGE, 10_000)));
+    // The pure rule: capped, never negative, undated entries ignored.
+    const now = new Date("2025-05-01T12:00:00Z");
+    expect(feedMaxAge([], now)).toBe(300);
+    expect(feedMaxAge([null, "2025-05-01T12:01:00Z", new Date("2025-05-01T12:00:30.900Z")], now)).toBe(30);
+    expect(feedMaxAge(["2025-05-01T11:59:00Z"], now)).toBe(0);
+    expect(feedMaxAge(["2025-06-01T00:00:00Z"], now)).toBe(300);
+  });
+
+  it("gives an upcoming opportunity the planning notice's budget as its estimate", async () => {
+    const ocid = "ocds-opptest-plan-1";
+    const planning = {
+      ocid,
+      id: `${ocid}-1`,
+      date: "2025-04-25T09:00:00Z",
+      tag: ["planning"],
+      initiationType: "tender",
+      parties: tender(1).parties,
+      buyer: tender(1).buyer,
+      planning: { budget: { description: "Capital programme", amount: { amount: 320_000, currency: "GBP" } } },
+      tender: { id: `${ocid}-t`, title: "Planned records platform", status: "planned", items: [{ id: "1", classification: { scheme: "CPV", id: "48000000" } }] },
+    } as unknown as OcdsRelease;
+    await t.db.transaction().execute((trx) => ingestReleases(trx, [planning], { source: "test" }));
+    const rows = await all("stage=upcoming");
+    const row = rows.find((r) => r.ocid === ocid);
+    expect(row?.status).toBe("planned");
+    expect(row?.tender_value_pence).toBe(32_000_000n);
+    expect((await all("stage=upcoming&minValue=300000")).map((r) => r.ocid)).toContain(ocid);
   });
 });

@@ -10,6 +10,7 @@ import { parse } from "csv-parse/sync";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backfillCpvSectors } from "../../db/migrations/0007_sensitive";
+import { backfillSensitiveTechnology } from "../../db/migrations/0011_sensitive_technology_regions";
 import { type SensitiveCursor, searchSensitive, sensitiveBySector, sensitiveSummaryRows } from "../../db/queries/sensitive";
 import { compileReleases } from "../../app/domain/ocds/compile";
 import { mapCompiledRelease } from "../../app/domain/ocds/map";
@@ -19,7 +20,7 @@ import type { BuyerType, OcdsRelease } from "../../app/domain/types";
 import { ingestReleases } from "../../app/services/ingest.server";
 import { BadRequest, searchContracts } from "../../app/services/register.server";
 import { SensitiveStatsSchema, openApiDocument } from "../../app/services/openapi.server";
-import { resolveSensitive, sensitiveApi, sensitivePage } from "../../app/services/sensitive.server";
+import { resolveSensitive, sensitiveApi, sensitiveCsv, sensitiveFeed, sensitivePage } from "../../app/services/sensitive.server";
 import { startTestServer, type TestServer } from "../setup/app-server";
 import { openTestDatabase, type TestDb } from "../setup/test-db";
 
@@ -140,6 +141,9 @@ const RELEASES: OcdsRelease[] = [
   // Not sensitive: generic IT from a central department, and a council tender.
   release(8, { buyer: BUYERS.learning, cpv: "72000000", award: { date: "2024-06-01T10:00:00Z", amount: 999_999, suppliers: [SUPPLIERS.a] } }),
   release(9, { buyer: BUYERS.council, cpv: "48000000", tenderDocs: [doc("dpia9", "x_dataProtectionImpactAssessment")] }),
+  // Not technology, so not in the register whoever bought it: health services for the NHS, education services by CPV.
+  release(10, { buyer: BUYERS.nhs, cpv: "85100000", award: { date: "2024-07-01T10:00:00Z", amount: 500_000, suppliers: [SUPPLIERS.b] } }),
+  release(11, { buyer: BUYERS.learning, cpv: "80100000", award: { date: "2024-07-01T10:00:00Z", amount: 60_000, suppliers: [SUPPLIERS.c] } }),
 ];
 const ocid = (n: number) => `ocds-senstest-${String(n).padStart(3, "0")}`;
 
@@ -289,6 +293,51 @@ describe("filters and pages", () => {
     expect(s.total).toMatchObject({ contracts: 3, withTransparencyDocument: 0, valuePence: 4_000_000n });
   });
 
+  it("filters by supplier, value range and date range, in the page, the API, the CSV and the feed", async () => {
+    const supplierId = async (name: string) =>
+      (await t.db.selectFrom("organisations").select("id").where("name", "=", name).executeTakeFirstOrThrow()).id.toString();
+    const a = await supplierId(SUPPLIERS.a.name);
+    const b = await supplierId(SUPPLIERS.b.name);
+    await expectView(`supplier=${a}`, [1, 2, 7]);
+    await expectView(`supplier=${b}`, [2, 5]);
+    // Value in pounds as the register takes it; contracts with no value yet are out of any value range.
+    await expectView("minValue=75000", [1, 4, 7]);
+    await expectView("maxValue=40000", [2, 5, 6]);
+    await expectView("minValue=30000.50&maxValue=75000", [2, 5, 7]);
+    await expectView("minValue=30000.51&maxValue=75000", [5, 7]);
+    // Dates: the register's sort date (award, else tender publication), whole UK days, both ends included.
+    await expectView("from=2024-09-01", [3, 4, 6, 7]);
+    await expectView("to=2024-05-10", [1, 2, 5]);
+    await expectView("from=2024-04-02&to=2024-05-10", [1, 5]);
+    await expectView(`supplier=${a}&from=2024-01-01&maxValue=100000`, [7]);
+    const api = await sensitiveApi(t.db, sp(`supplier=${a}&minValue=75000`));
+    expect(api.filters).toMatchObject({ supplier: a, minValue: "75000", maxValue: null, from: null, to: null });
+    expect(api.total).toMatchObject({ contracts: 2, valuePence: 19_500_000n });
+    const page = await sensitivePage(t.db, sp(`supplier=${a}&minValue=75000&from=2024-01-01`));
+    expect(page.supplier).toEqual({ id: a, name: SUPPLIERS.a.name });
+    expect(page.registerHref).toBe(`/contracts?supplier=${a}&minValue=75000&from=2024-01-01`);
+    expect(page.query).toBe(`?supplier=${a}&minValue=75000&from=2024-01-01`);
+    // The CSV and the Atom feed of the same view list the same contracts.
+    const q = `supplier=${a}&to=2024-06-30`;
+    const csv = parse(await new Response((await sensitiveCsv(t.db, sp(q), "https://register.example")).stream).text(), { columns: true, bom: true }) as Array<{
+      ocid: string;
+    }>;
+    expect(csv.map((r) => r.ocid).sort()).toEqual([ocid(1), ocid(2)]);
+    const feed = await sensitiveFeed(t.db, sp(q), "https://register.example", NOW);
+    expect(feed).toContain(ocid(1));
+    expect(feed).not.toContain(ocid(7));
+  });
+
+  it("names a bad supplier, value or date", async () => {
+    expect(await badParams(sensitivePage(t.db, sp("supplier=999999999")))).toEqual(["supplier"]);
+    expect(await badParams(sensitivePage(t.db, sp("supplier=abc")))).toEqual(["supplier"]);
+    expect(await badParams(sensitivePage(t.db, sp("minValue=-5")))).toEqual(["minValue"]);
+    expect(await badParams(sensitivePage(t.db, sp("minValue=500&maxValue=10")))).toEqual(["maxValue"]);
+    expect(await badParams(sensitivePage(t.db, sp("from=2024-02-30")))).toEqual(["from"]);
+    expect(await badParams(sensitivePage(t.db, sp("from=2024-05-01&to=2024-04-01")))).toEqual(["to"]);
+    expect(await badParams(sensitiveApi(t.db, sp("to=yesterday")))).toEqual(["to"]);
+  });
+
   it("pages by keyset in every sort without gaps or repeats, in order", async () => {
     const rows = await t.db.selectFrom("processes").select(["ocid", "sort_date", "sort_value"]).where("sensitive_sector", "is not", null).execute();
     const by = (key: (r: (typeof rows)[number]) => number | bigint, dir: 1 | -1) =>
@@ -313,19 +362,38 @@ describe("filters and pages", () => {
   });
 });
 
-describe("migration 0007: the CPV rule applied to stored processes", () => {
-  it("gives a process without a sector the sector of its CPV codes, and changes nothing else", async () => {
+describe("migrations 0007 and 0011: the CPV rule, then the technology rule, applied to stored processes", () => {
+  it("0007 then 0011 give a process without a sector the sector of its CPV codes, only when it is technology, and change nothing else", async () => {
     const before = await t.db.selectFrom("processes").select(["ocid", "sensitive_sector"]).orderBy("ocid").execute();
     await t.db.updateTable("processes").set({ sensitive_sector: null }).where("ocid", "in", [ocid(3), ocid(4)]).execute();
     await backfillCpvSectors(t.db as never);
-    const after = await t.db.selectFrom("processes").select(["ocid", "sensitive_sector"]).orderBy("ocid").execute();
-    // 3 (medical software) and 4 (educational software) get their sectors back; 8 and 9 (generic IT) stay without.
-    const changed = await sql<{ ocid: string; sensitive_sector: string | null }>`select ocid, sensitive_sector from processes where ocid in (${ocid(3)}, ${ocid(4)}) order by ocid`.execute(t.db);
+    // 3 (medical software) and 4 (educational software) get their sectors back; 8 and 9 (generic IT) stay without;
+    // the old rule also gives 10 (health services) and 11 (education services) a sector…
+    const changed = await sql<{ ocid: string; sensitive_sector: string | null }>`
+      select ocid, sensitive_sector from processes where ocid in (${ocid(3)}, ${ocid(4)}, ${ocid(10)}, ${ocid(11)}) order by ocid`.execute(t.db);
     expect(changed.rows).toEqual([
       { ocid: ocid(3), sensitive_sector: "health" },
       { ocid: ocid(4), sensitive_sector: "education" },
+      { ocid: ocid(10), sensitive_sector: "health" },
+      { ocid: ocid(11), sensitive_sector: "education" },
     ]);
+    // … which 0011 takes away again, as ingest would (they are not technology).
+    await backfillSensitiveTechnology(t.db as never);
+    const after = await t.db.selectFrom("processes").select(["ocid", "sensitive_sector"]).orderBy("ocid").execute();
     expect(after).toEqual(before);
+  });
+
+  it("0011 clears the sector of what is not technology, keeps a publisher's tag on a contract with no CPV code", async () => {
+    // As the old rule stored them: the NHS's health services, and the Home Office's tagged contract with no CPV code.
+    await t.db.updateTable("processes").set({ sensitive_sector: "health" }).where("ocid", "=", ocid(10)).execute();
+    await t.db.updateTable("processes").set({ sensitive_sector: "welfare" }).where("ocid", "=", ocid(11)).execute();
+    await backfillSensitiveTechnology(t.db as never);
+    const rows = await t.db.selectFrom("processes").select(["ocid", "sensitive_sector"]).where("ocid", "in", [ocid(7), ocid(10), ocid(11)]).orderBy("ocid").execute();
+    expect(rows.map((r) => [r.ocid, r.sensitive_sector])).toEqual([
+      [ocid(7), "immigration"],
+      [ocid(10), null],
+      [ocid(11), null],
+    ]);
   });
 });
 
@@ -404,7 +472,7 @@ describe("HTTP", () => {
     // Documented in the OpenAPI document, with the parameters it takes and the sector codes.
     const doc = openApiDocument("http://x");
     const params = (doc.paths["/api/v1/stats/sensitive"].get.parameters as Array<{ name: string; schema: { enum?: string[] } }>);
-    expect(params.map((x) => x.name).sort()).toEqual(["buyer", "buyerType", "cpv", "fy", "sector", "transparency"]);
+    expect(params.map((x) => x.name).sort()).toEqual(["buyer", "buyerType", "cpv", "from", "fy", "maxValue", "minValue", "sector", "supplier", "to", "transparency"]);
     expect(params.find((x) => x.name === "sector")!.schema.enum).toEqual(["education", "health", "policing", "justice", "immigration", "welfare"]);
     expect(Object.keys(doc.components.schemas)).toContain("SensitiveStats");
   });
@@ -414,12 +482,12 @@ describe("after a new release", () => {
   it("counts it at once: the cached summary follows the data version, even for a tender with no award", async () => {
     const before = await sensitiveApi(t.db, sp(""));
     expect(before.total.contracts).toBe(7);
-    await t.db.transaction().execute((trx) => ingestReleases(trx, [release(10, { buyer: BUYERS.police, cpv: "48000000" })], { source: "test" }));
+    await t.db.transaction().execute((trx) => ingestReleases(trx, [release(12, { buyer: BUYERS.police, cpv: "48000000" })], { source: "test" }));
     const after = await sensitiveApi(t.db, sp(""));
     expect(after.total.contracts).toBe(8);
     expect(after.sectors.find((s) => s.sector === "policing")).toMatchObject({ contracts: 2, noValueContracts: 1, noSupplierContracts: 1 });
     const page = await sensitivePage(t.db, sp("sector=policing"));
     expect(page.summary.total.contracts).toBe(2);
-    expect(page.rows.map((r) => r.ocid)).toContain(ocid(10));
+    expect(page.rows.map((r) => r.ocid)).toContain(ocid(12));
   });
 });

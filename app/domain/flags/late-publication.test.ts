@@ -66,6 +66,30 @@ describe("late publication", () => {
     expect(r.evidence.dateSignedSource).toBe("dateSigned");
   });
 
+  it("measures to the contract's first publication: a contract published months after signature is flagged though the award came first", () => {
+    // The compiled state's awardPublishedAt is the contract's first publication when a contract exists (map.ts).
+    const r = latePublicationRule.evaluate(
+      makeContract({
+        dateSigned: addDays(SIGNED, 0),
+        contracts: [makeContractItem({ dateSigned: addDays(SIGNED, 0) })],
+        awardPublishedAt: addDays(SIGNED, 120),
+      }),
+      DEFAULT_FLAG_CONFIG,
+    );
+    expect(r.status).toBe("flagged");
+    expect(r.evidence).toMatchObject({ days: 120, publishedSource: "contract", publishedAt: addDays(SIGNED, 120) });
+    expect(latePublicationRule.explanation).toMatch(/first release that carries it/);
+  });
+
+  it("says when the publication measured is the award's (no contract published)", () => {
+    const r = latePublicationRule.evaluate(
+      makeContract({ dateSigned: addDays(SIGNED, 0), contracts: [], awardPublishedAt: addDays(SIGNED, 30) }),
+      DEFAULT_FLAG_CONFIG,
+    );
+    expect(r.status).toBe("clear");
+    expect(r.evidence.publishedSource).toBe("award");
+  });
+
   it("is unknown when the publication date is missing", () => {
     const r = run(null);
     expect(r.status).toBe("unknown");

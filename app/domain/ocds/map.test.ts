@@ -590,7 +590,8 @@ describe("mapCompiledRelease: a process from tender to amendments", () => {
     expect(s.dateSigned).toBe("2024-03-10T00:00:00.000Z");
     expect(s.startDate).toBe("2024-04-01T00:00:00.000Z");
     expect(s.endDate).toBe("2025-09-30T00:00:00.000Z");
-    expect(s.awardPublishedAt).toBe("2024-03-01T09:00:00.000Z"); // no datePublished: the first release carrying the award
+    // The award came first (r2, 1 March); the contract was first published in r3 (15 March): late publication counts from the contract.
+    expect(s.awardPublishedAt).toBe("2024-03-15T09:00:00.000Z");
     expect(s.releaseCount).toBe(5);
     expect(s.firstReleaseDate).toBe("2024-01-10T09:00:00.000Z");
     expect(s.lastReleaseDate).toBe("2024-12-01T09:00:00.000Z");
@@ -631,6 +632,71 @@ describe("mapCompiledRelease: a process from tender to amendments", () => {
         endDateAfter: null,
       },
     ]);
+  });
+});
+
+describe("mapCompiledRelease: when the contract was first published (late publication)", () => {
+  const [r1, r2] = lifecycle;
+  const contractRelease = (date: string, contract: Record<string, unknown> = {}) =>
+    release("r3", date, ["contract"], {
+      contracts: [{ id: "c1", awardID: "a1", status: "active", dateSigned: "2024-03-10T00:00:00Z", value: { amount: 90000, currency: "GBP" }, ...contract }],
+    });
+
+  it("measures from the first release carrying the contract, even when the award notice came first", () => {
+    // Award published 1 March; contract signed 10 March but published only in September.
+    const s = mapAll([r1!, r2!, contractRelease("2024-09-20T09:00:00Z")]);
+    expect(s.dateSigned).toBe("2024-03-10T00:00:00.000Z");
+    expect(s.awardPublishedAt).toBe("2024-09-20T09:00:00.000Z");
+  });
+
+  it("takes a contract's own publication date when it gives one", () => {
+    const s = mapAll([r1!, r2!, contractRelease("2024-09-20T09:00:00Z", { datePublished: "2024-08-01T10:00:00Z" })]);
+    expect(s.awardPublishedAt).toBe("2024-08-01T10:00:00.000Z");
+  });
+
+  it("takes the earliest of the process's contracts", () => {
+    const two = release("r3", "2024-06-01T09:00:00Z", ["contract"], {
+      contracts: [
+        { id: "c1", dateSigned: "2024-03-10T00:00:00Z", value: { amount: 1, currency: "GBP" } },
+        { id: "c2", dateSigned: "2024-03-12T00:00:00Z", value: { amount: 1, currency: "GBP" } },
+      ],
+    });
+    const later = release("r4", "2024-07-01T09:00:00Z", ["contract"], { contracts: [{ id: "c3", value: { amount: 1, currency: "GBP" } }] });
+    expect(mapAll([r1!, r2!, later, two]).awardPublishedAt).toBe("2024-06-01T09:00:00.000Z");
+  });
+
+  it("falls back to the award's publication only when no release carries a contract", () => {
+    expect(mapAll([r1!, r2!]).awardPublishedAt).toBe("2024-03-01T09:00:00.000Z");
+    const withDatePublished = release("r2", "2024-03-01T09:00:00Z", ["award"], {
+      awards: [{ id: "a1", status: "active", datePublished: "2024-02-25T08:00:00Z", value: { amount: 1, currency: "GBP" } }],
+    });
+    expect(mapAll([r1!, withDatePublished]).awardPublishedAt).toBe("2024-02-25T08:00:00.000Z");
+  });
+});
+
+describe("mapCompiledRelease: a planning notice's budget is the estimate", () => {
+  const planning = (body: Record<string, unknown>) =>
+    release("p1", "2025-01-10T09:00:00Z", ["planning"], {
+      buyer: { id: "B1", name: "DfT" },
+      parties: [buyerParty],
+      tender: { id: "T1", title: "Future platform", status: "planned" },
+      ...body,
+    });
+
+  it("takes planning.budget.amount when the tender gives no value", () => {
+    const s = mapAll([planning({ planning: { budget: { amount: { amount: 250000, currency: "GBP" } } } })]);
+    expect(s.status).toBe("planned");
+    expect(s.tender.valuePence).toBe(25_000_000n);
+    expect(s.tender.currency).toBe("GBP");
+  });
+
+  it("prefers the tender's own value, and ignores a zero or missing budget", () => {
+    expect(
+      mapAll([planning({ tender: { id: "T1", title: "x", status: "planned", value: { amount: 1000, currency: "GBP" } }, planning: { budget: { amount: { amount: 5, currency: "GBP" } } } })])
+        .tender.valuePence,
+    ).toBe(100_000n);
+    expect(mapAll([planning({ planning: { budget: { amount: { amount: 0, currency: "GBP" } } } })]).tender.valuePence).toBeNull();
+    expect(mapAll([planning({ planning: { budget: { description: "Capital" } } })]).tender.valuePence).toBeNull();
   });
 });
 
@@ -733,6 +799,19 @@ describe("mapParty", () => {
   it("region only from a valid x_itl1; buyer type only from the list", () => {
     expect(mapParty({ id: "1", address: { x_itl1: "TLM" } }).region).toBe("TLM");
     expect(mapParty({ id: "1", address: { x_itl1: "UKM", region: "UKM83" } }).region).toBeNull();
+  });
+
+  it("region from the UK postcode when the publisher gives none (never for another country)", () => {
+    expect(mapParty({ id: "1", address: { postalCode: "TF3 4JA", countryName: "United Kingdom" } }).region).toBe("TLG");
+    expect(mapParty({ id: "1", address: { postalCode: "LS1 4PL" } }).region).toBe("TLE");
+    expect(mapParty({ id: "1", address: { postalCode: "PH1", countryName: "Scotland" } }).region).toBe("TLM");
+    expect(mapParty({ id: "1", address: { postalCode: "PH1" } }).region).toBeNull();
+    // x_itl1 wins over the postcode.
+    expect(mapParty({ id: "1", address: { x_itl1: "TLD", postalCode: "LS1 4PL" } }).region).toBe("TLD");
+    // Another country's code is not read as a UK postcode.
+    expect(mapParty({ id: "1", address: { postalCode: "E91 X2Y3", countryName: "Ireland" } }).region).toBeNull();
+    expect(mapParty({ id: "1", address: { postalCode: "SW1A 2AA", x_countryCode: "FR" } }).region).toBeNull();
+    expect(mapParty({ id: "1", address: { postalCode: "not known" } }).region).toBeNull();
     expect(mapParty({ id: "1", details: { x_buyerType: "nhs" } }).buyerType).toBe("nhs");
     expect(mapParty({ id: "1", details: { x_buyerType: "quango" } }).buyerType).toBeNull();
   });

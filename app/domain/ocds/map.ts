@@ -16,6 +16,7 @@
  */
 import { normaliseScale, scaleFromSmeFlag } from "../metrics/scale";
 import { penceFromAmount } from "../money";
+import { itl1FromPostcode } from "../postcode-regions";
 import {
   BUYER_TYPES,
   type AmendmentState,
@@ -189,7 +190,10 @@ const ORG_ID = /^([A-Z]{2}-[A-Z0-9]{2,10})-([A-Za-z0-9][A-Za-z0-9./-]*)$/;
  *   about what the organisation is);
  * - buyerType: `details.x_buyerType`;
  * - country: `address.x_countryCode`, else from `address.countryName`;
- * - region: `address.x_itl1` when it is an ITL1 code (TLC…TLN), else null;
+ * - region: `address.x_itl1` when it is an ITL1 code (TLC…TLN); else, when
+ *   the country is the UK or not given, the region of `address.postalCode`
+ *   (app/domain/postcode-regions.ts: a whole UK postcode, or an outward code
+ *   alone when the country is the UK); else null, never a guess;
  * - postcode: `address.postalCode` as published.
  */
 export function mapParty(party: JsonObject, reference?: JsonObject): PartyInfo {
@@ -212,7 +216,13 @@ export function mapParty(party: JsonObject, reference?: JsonObject): PartyInfo {
   if (orgType === null && (details?.vcse === true || party.vco === true)) orgType = "vcse";
   const buyerType: BuyerType | null = oneOf(BUYER_TYPES, details?.x_buyerType);
   const itl1 = cleanText(address?.x_itl1)?.toUpperCase();
-  const region: Itl1 | null = isKeyOf(ITL1_REGIONS, itl1) ? itl1 : null;
+  const country = countryCode(address);
+  const postcode = cleanText(address?.postalCode);
+  const region: Itl1 | null = isKeyOf(ITL1_REGIONS, itl1)
+    ? itl1
+    : country === null || country === "GB"
+      ? itl1FromPostcode(postcode, { outwardOnly: country === "GB" })
+      : null;
 
   return {
     partyId,
@@ -222,9 +232,9 @@ export function mapParty(party: JsonObject, reference?: JsonObject): PartyInfo {
     scale: normaliseScale(details?.scale) ?? scaleFromSmeFlag(party.sme),
     orgType,
     buyerType,
-    countryCode: countryCode(address),
+    countryCode: country,
     region,
-    postcode: cleanText(address?.postalCode),
+    postcode,
   };
 }
 
@@ -464,12 +474,22 @@ function firstUrl(v: unknown): string | null {
   return /https?:\/\/[^\s<>"']+/i.exec(text)?.[0] ?? null;
 }
 
-function mapTender(tender: JsonObject, steps: readonly Step[]): TenderState {
+/**
+ * The tender as the register reads it. Its value is `tender.value`, else (old
+ * Contracts Finder) a non-zero `tender.minValue`, else — a planning notice has
+ * no tender value yet — the planning budget (`planning.budget.amount`) as the
+ * estimate.
+ */
+function mapTender(tender: JsonObject, steps: readonly Step[], planning?: JsonObject): TenderState {
   let value = readValue(tender.value);
   if (value.pence === null) {
     // Old Contracts Finder: amount null, the estimate in minValue (0 there means "not given").
     const min = readValue(tender.minValue);
     if (min.pence !== null && min.pence > 0n) value = min;
+  }
+  if (value.pence === null) {
+    const budget = readValue(getPath(planning ?? {}, "budget", "amount"));
+    if (budget.pence !== null && budget.pence > 0n) value = budget;
   }
   const tenderRelease = firstStepWhere(steps, (s) => isObject(s.release.tender) && s.tags.some((t) => TENDER_TAGS.includes(t)));
   const noticeUrl = objectsOf(tender.documents)
@@ -661,7 +681,7 @@ export function mapCompiledRelease(compiled: CompiledRelease, releases: readonly
   const { steps, amendments } = buildHistory(sorted);
   const parties = objectsOf(compiled.parties);
   const tenderObj = asObject(compiled.tender);
-  const tender = mapTender(tenderObj ?? {}, steps);
+  const tender = mapTender(tenderObj ?? {}, steps, asObject(compiled.planning));
 
   const awards = mapAwards(compiled, parties);
   const contractExtras = mapContracts(compiled, steps, amendments);
@@ -699,9 +719,16 @@ export function mapCompiledRelease(compiled: CompiledRelease, releases: readonly
 
   const firstSeen = (map: "awards" | "contracts", key: string) =>
     firstStepWhere(steps, (s) => (map === "awards" ? s.awards.has(key) : s.contracts.has(key)))?.date ?? null;
+  // When the contract was first made public (late publication measures the
+  // signature against it): each contract's own publication date, else the
+  // date of the first release carrying it; the earliest of the process's
+  // contracts. Only a process with no contract release falls back to the
+  // award's publication (its datePublished, else the first release carrying it).
+  const contractDatePublished = new Map(objectsOf(compiled.contracts).map((c, j) => [itemKey(c, j, "contract"), date(c.datePublished)]));
   const awardPublishedAt =
-    earliest(awards.map((a) => a.datePublished ?? firstSeen("awards", a.id))) ??
-    earliest(contracts.map((c) => firstSeen("contracts", c.id)));
+    contracts.length > 0
+      ? earliest(contracts.map((c) => contractDatePublished.get(c.id) ?? firstSeen("contracts", c.id)))
+      : earliest(awards.map((a) => a.datePublished ?? firstSeen("awards", a.id)));
 
   const early = contractExtras.filter((c) => c.item.status === "terminated" && c.terminatedEarly);
   const firstEnded = early.reduce<ContractExtra | undefined>(
