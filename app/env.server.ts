@@ -76,6 +76,12 @@ const EnvSchema = z
     MAX_FORM_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
     /** Dashboard and statistics results cached per data version ("on"), or computed on every request ("off"). */
     STATS_CACHE: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
+    /** Whole anonymous answers kept and replayed while the data and the clock say they are true ("on"), or never ("off"): app/server/page-cache.server.ts. */
+    PAGE_CACHE: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
+    /** Longest a kept answer is replayed, in seconds (sooner when the data changes or the answer says so). */
+    PAGE_CACHE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** Memory the page cache may use, in megabytes. */
+    PAGE_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {

@@ -1,6 +1,7 @@
 import type { DB } from "../db/client";
 import type { Env } from "./env.server";
 import type { Logger } from "./server/logger.server";
+import type { PageCacheLimit } from "./server/page-cache.server";
 
 /** What the HTTP server hands every loader and action. */
 export interface RegisterContext {
@@ -16,6 +17,8 @@ export interface RegisterContext {
   requestId: string;
   /** The client's address (proxy-aware), for throttling and the audit log. */
   clientIp: string;
+  /** How long this answer stays true, for the page cache (loaders narrow it: `cacheNoLaterThan`). */
+  pageCache?: PageCacheLimit;
   /** The server's structured (pino) logger, when it has one: errors are logged with the request id. */
   logger?: Logger;
 }

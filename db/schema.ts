@@ -407,6 +407,13 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+/** Bumped by every write to what public pages show (migration 0012): the page cache's key. */
+export interface DataVersionTable {
+  id: Generated<number>;
+  version: Generated<bigint>;
+  changed_at: Generated<Date>;
+}
+
 export interface Database {
   org_groups: OrgGroupsTable;
   organisations: OrganisationsTable;
@@ -426,6 +433,7 @@ export interface Database {
   spend_cube_top: SpendCubeTopTable;
   spend_cube: SpendCubeTable;
   spend_version: SpendVersionTable;
+  data_version: DataVersionTable;
   spend_cube_buyer: SpendCubeBuyerTable;
   spend_buyer_fy: SpendBuyerFyTable;
   spend_supplier_fy: SpendSupplierFyTable;

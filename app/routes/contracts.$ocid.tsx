@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { cacheNoLaterThan } from "../server/page-cache.server";
 import { getProcess, getProcessReleases, getProcessSuppliers } from "../../db/queries/register";
 import { FlagList } from "../components/FlagList";
 import { getContractFlags } from "../services/flags.server";
@@ -32,6 +33,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const ocid = params.ocid ?? "";
   const p = await getProcess(context.readDb, ocid);
   if (!p) throw new Response(`There is no contract with the identifier “${ocid.slice(0, 200)}” in the register.`, { status: 404 });
+  // An open tender's page says "open" until its deadline: the page cache keeps it no longer.
+  if (p.status === "open") cacheNoLaterThan(context.pageCache, p.tender_deadline);
   const [releases, suppliers, flags] = await Promise.all([
     getProcessReleases(context.readDb, ocid),
     getProcessSuppliers(context.readDb, ocid),

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { cacheNoLaterThan } from "../server/page-cache.server";
 import { cpvLabel } from "../domain/cpv-labels";
 import { formatHeadline, formatPounds, formatShare } from "../domain/money";
 import { buyerTypeLabel, formatCount, formatDate, formatDateTime, methodLabel, regionLabel } from "../lib/format";
@@ -17,6 +18,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const now = context.now();
   const o = await getOpportunity(context.readDb, ocid, now);
   if (!o) throw new Response(`There is no tender with the identifier “${ocid.slice(0, 200)}” in the register.`, { status: 404 });
+  if (o.isOpen) cacheNoLaterThan(context.pageCache, o.p.tender_deadline);
   return { ...o, now: now.toISOString() };
 }
 

@@ -18,6 +18,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import http, { type Server } from "node:http";
 import path from "node:path";
 import { type AppLoadContext, type ServerBuild, createRequestHandler } from "@remix-run/node";
+import { publicDataVersion } from "../../db/queries/versions";
+import { PageCache, type PageCacheLimit, cacheableRequest, replay } from "./page-cache.server";
 import express from "express";
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
@@ -200,12 +202,20 @@ export function createApp(opts: AppOptions) {
     env,
     now: opts.now ?? (() => new Date()),
   };
-  const remix = remixHandler(opts.build, opts.mode ?? "production", bodyLimit, (req, res): AppLoadContext => {
+  const pageCache =
+    env.PAGE_CACHE === "on"
+      ? {
+          cache: new PageCache({ maxAgeSeconds: env.PAGE_CACHE_SECONDS, maxBytes: env.PAGE_CACHE_MB * 1024 * 1024, now: base.now }),
+          version: () => publicDataVersion(base.readDb),
+        }
+      : null;
+  const remix = remixHandler(opts.build, opts.mode ?? "production", bodyLimit, pageCache, (req, res): AppLoadContext => {
     const ctx: RegisterContext = {
       ...base,
       nonce: res.locals.nonce as string,
       requestId: res.locals.requestId as string,
       clientIp: req.ip ?? "unknown",
+      pageCache: res.locals.pageCache as PageCacheLimit,
       ...(log ? { logger: log } : {}),
     };
     return ctx as unknown as AppLoadContext;
@@ -387,9 +397,22 @@ function remixHandler(
   build: ServerBuild,
   mode: "production" | "development",
   bodyLimit: (req: express.Request) => number,
+  pageCache: { cache: PageCache; version: () => Promise<string> } | null,
   getLoadContext: (req: express.Request, res: express.Response) => AppLoadContext,
 ): express.RequestHandler {
   const handleRequest = createRequestHandler(build, mode);
+  const send = async (req: express.Request, res: express.Response, answered: Response) => {
+    const response = isApiPath(pathOf(req)) ? await apiErrorResponse(answered, res.locals.requestId as string) : answered;
+    res.statusMessage = response.statusText;
+    res.status(response.status);
+    const names = new Set<string>();
+    for (const [key, value] of response.headers.entries()) {
+      names.add(key);
+      res.append(key, safeHeaderValue(value));
+    }
+    if (response.body) await sendBody(response.body, res, names);
+    else res.end();
+  };
   return async (req, res, next) => {
     try {
       if (!FETCH_METHODS.has(req.method)) {
@@ -430,17 +453,27 @@ function remixHandler(
         }
       }
       const request = remixRequest(req, res, body);
-      const answered = await handleRequest(request, getLoadContext(req, res));
-      const response = isApiPath(pathOf(req)) ? await apiErrorResponse(answered, res.locals.requestId as string) : answered;
-      res.statusMessage = response.statusText;
-      res.status(response.status);
-      const names = new Set<string>();
-      for (const [key, value] of response.headers.entries()) {
-        names.add(key);
-        res.append(key, safeHeaderValue(value));
+      const limit: PageCacheLimit = { until: null };
+      res.locals.pageCache = limit;
+      const nonce = res.locals.nonce as string;
+      const requestId = res.locals.requestId as string;
+      // The data version, when the database answers (else the route answers, and says it is unavailable).
+      const version = pageCache && cacheableRequest(req) ? await pageCache.version().catch(() => null) : null;
+      if (pageCache && version !== null) {
+        const { cache } = pageCache;
+        const key = req.originalUrl;
+        const hit = cache.get(key, version);
+        if (hit) return replay(hit, req, res, nonce, requestId, "hit");
+        const entry = await cache.fill(
+          key,
+          version,
+          async () => ({ answer: await handleRequest(request, getLoadContext(req, res)), limit, nonce, requestId }),
+          (answer) => send(req, res, answer),
+        );
+        if (entry) replay(entry, req, res, nonce, requestId, entry.renderedFor === requestId ? "miss" : "hit");
+        return;
       }
-      if (response.body) await sendBody(response.body, res, names);
-      else res.end();
+      await send(req, res, await handleRequest(request, getLoadContext(req, res)));
     } catch (e) {
       next(e);
     }

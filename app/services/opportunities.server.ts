@@ -11,6 +11,7 @@ import {
   buyerSmeRecord,
   countOpportunities,
   getProcessExtras,
+  nextDeadline,
   searchOpportunities,
 } from "../../db/queries/opportunities";
 import { getOrganisation, getProcess, getProcessReleases } from "../../db/queries/register";
@@ -111,8 +112,9 @@ export async function findOpportunities(db: Executor, sp: URLSearchParams, now: 
   const buyer = await checkBuyer(db, filters);
   const q = toOpportunityQuery(filters, now);
   const sort: OpportunitySort = filters.sort ?? "closing";
-  const [page, count] = await Promise.all([searchOpportunities(db, q, sort, limit, cursor), countOpportunities(db, q)]);
-  return { filters, sort, buyer, rows: page.rows, next: page.next ? encodeCursor(page.next) : null, count };
+  const [page, count, closes] = await Promise.all([searchOpportunities(db, q, sort, limit, cursor), countOpportunities(db, q), nextDeadline(db, q)]);
+  // The list is true until its next deadline passes (the page cache keeps it no longer).
+  return { filters, sort, buyer, rows: page.rows, next: page.next ? encodeCursor(page.next) : null, count, validUntil: closes };
 }
 
 // ---------------------------------------------------------------------------

@@ -38,7 +38,12 @@ export function rollupsStale(db: Executor): Promise<string | null> {
 /** Recompute every rollup from the spend tables, in one transaction. Returns the seconds taken. */
 export async function rebuildRollups(db: Executor): Promise<number> {
   const t0 = Date.now();
-  const run = (e: Executor) => sql`select rebuild_spend_rollups()`.execute(e);
+  const run = async (e: Executor) => {
+    // data_version first (the page cache's key; the rebuild's last step bumps it too): a writer
+    // takes it before the spend tables, so taking it before their SHARE lock keeps one lock order.
+    await sql`update data_version set version = version + 1, changed_at = now()`.execute(e);
+    await sql`select rebuild_spend_rollups()`.execute(e);
+  };
   if (db.isTransaction) await run(db);
   else await db.transaction().execute(run);
   return (Date.now() - t0) / 1000;

@@ -10,6 +10,7 @@ import * as m0008 from "./0008_register_indexes";
 import * as m0009 from "./0009_deferred_rollups";
 import * as m0010 from "./0010_organisation_aliases";
 import * as m0011 from "./0011_sensitive_technology_regions";
+import * as m0012 from "./0012_data_version";
 
 /** Every migration, in order. Never edit one that has shipped: add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "0009_deferred_rollups": m0009,
   "0010_organisation_aliases": m0010,
   "0011_sensitive_technology_regions": m0011,
+  "0012_data_version": m0012,
 };

@@ -132,6 +132,12 @@ export async function searchOpportunities(
   return { rows: page, next: { k, o: last.ocid } };
 }
 
+/** The next deadline among the matching opportunities (when the list next changes by the clock alone), or null. */
+export async function nextDeadline(db: Executor, f: OpportunityQuery): Promise<Date | null> {
+  const r = await base(db, f).select("p.tender_deadline").where("p.tender_deadline", "is not", null).orderBy(DEADLINE, "asc").orderBy("p.ocid", "asc").limit(1).executeTakeFirst();
+  return r?.tender_deadline ? new Date(r.tender_deadline) : null;
+}
+
 /** How many opportunities match, exactly up to `cap`. */
 export async function countOpportunities(db: Executor, f: OpportunityQuery, cap = 10_000): Promise<{ count: number; capped: boolean }> {
   const inner = base(db, f).select(sql`1`.as("one")).limit(cap + 1);
