@@ -49,6 +49,11 @@ export default function Buyers() {
       <p className="app-results-count" role="status" data-testid="result-count">
         {formatCount(d.total)} {d.total === 1 ? "buyer" : "buyers"} with contracts
       </p>
+      <p className="govuk-body">
+        <a className="govuk-link" href={`/buyers.csv${href(1).slice("/buyers".length)}`} data-testid="csv-link">
+          Download these buyers as CSV
+        </a>
+      </p>
       {d.rows.length === 0 ? (
         <div className="govuk-inset-text" data-testid="empty-state">
           <p className="govuk-body">No buyer with contracts matches. <Link className="govuk-link" to="/buyers">Show every buyer</Link></p>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { cacheNoLaterThan } from "../server/page-cache.server";
 import { SelectField, TextField } from "../components/fields";
 import { Pagination } from "../components/Pagination";
 import { cpvLabel } from "../domain/cpv-labels";
@@ -34,6 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = context.now();
   try {
     const result = await findOpportunities(context.readDb, url.searchParams, now);
+    cacheNoLaterThan(context.pageCache, result.validUntil);
     const base = opportunityQueryString({ ...result.filters, cursor: undefined });
     return {
       ...result,
@@ -135,6 +137,10 @@ export default function Opportunities() {
             </p>
           ) : null}
           <p className="govuk-body">
+            <a className="govuk-link" href={`/opportunities.csv${d.base}`} data-testid="csv-link">
+              Download these opportunities as CSV
+            </a>{" "}
+            ·{" "}
             <a className="govuk-link" href={`/opportunities/feed.atom${d.base}`} data-testid="feed-link">
               Subscribe to this view (Atom feed)
             </a>

@@ -1,21 +1,75 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { deleteDraft } from "../../db/queries/drafts";
+import { ErrorSummary, errorTitle } from "../components/ErrorSummary";
 import { BULK_COLUMNS, BULK_MAX_ROWS } from "../domain/notices/bulk";
 import { formatCount } from "../lib/format";
 import { clientAddress, forbiddenForBuyer, requireUser, userAgent } from "../services/auth.server";
-import { type BulkReport, checkUpload, commitUpload, loadUpload, readUpload, storeUpload } from "../services/bulk-upload.server";
+import { type BulkReport, checkUpload, commitUpload, loadUpload, parseCsv, readUpload, storeUpload } from "../services/bulk-upload.server";
 import { assertCsrf } from "../services/csrf.server";
+import { formRefused, trackFormOutcome } from "../services/form-outcome.server";
 import { newIdempotencyKey } from "../services/publish.server";
 
-export const meta: MetaFunction = () => [{ title: "Upload awards and contracts – Public Tech Procurement Register" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: errorTitle("Upload awards and contracts – Public Tech Procurement Register", data?.hasErrors) },
+];
+
+/** At most this many rows are shown in the row-by-row table (a file may have 10,000); the counts cover every row. */
+const ROWS_SHOWN = 1000;
+
+/** One row of the file in the row-by-row report: what will happen to it, or why it is rejected. */
+interface ReportLine {
+  line: number;
+  reference: string;
+  outcome: "new" | "update" | "unchanged" | "rejected";
+  description: string;
+  ocid: string | null;
+  problems: Array<{ column: string; message: string }>;
+}
 
 interface BulkData {
   report: BulkReport | null;
   uploadId: string | null;
   idempotencyKey: string | null;
   fileError: string | null;
+  /** The first ROWS_SHOWN rows of the file, in line order. */
+  lines?: ReportLine[];
 }
+
+/** Every row of a checked file, accepted and rejected, in line order (the first `limit`). */
+function reportLines(report: BulkReport, text: string, limit = ROWS_SHOWN): ReportLine[] {
+  if (report.fileErrors.length) return [];
+  const out: ReportLine[] = report.accepted.map((r) => ({
+    line: r.line,
+    reference: r.reference,
+    outcome: r.outcome,
+    description: r.description,
+    ocid: r.ocid,
+    problems: [],
+  }));
+  if (report.rejected.length) {
+    const byLine = new Map<number, ReportLine>();
+    for (const p of report.rejected) {
+      let l = byLine.get(p.line);
+      if (!l) {
+        l = { line: p.line, reference: "", outcome: "rejected", description: "", ocid: null, problems: [] };
+        byLine.set(p.line, l);
+      }
+      l.problems.push({ column: p.column, message: p.message });
+    }
+    // The report names rejected rows by line: their references come from the file itself.
+    const parsed = parseCsv(text);
+    if (parsed.ok) for (const r of parsed.rows) {
+      const l = byLine.get(r.line);
+      if (l) l.reference = (r.values.reference ?? "").trim().slice(0, 200);
+    }
+    out.push(...byLine.values());
+  }
+  return out.sort((a, b) => a.line - b.line).slice(0, limit);
+}
+
+const hasProblems = (d: Pick<BulkData, "fileError" | "report">) =>
+  d.fileError !== null || (d.report !== null && (d.report.fileErrors.length > 0 || d.report.rejected.length > 0));
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
@@ -26,19 +80,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const u = await loadUpload(context.db, user.id, upload);
     if (u) {
       const { report, plan } = await checkUpload(context.db, user, u.text, u.filename, context.now());
-      stored = { report, uploadId: plan ? String(upload) : null, idempotencyKey: plan ? newIdempotencyKey() : null, fileError: null };
+      stored = {
+        report,
+        uploadId: plan ? String(upload) : null,
+        idempotencyKey: plan ? newIdempotencyKey() : null,
+        fileError: null,
+        lines: reportLines(report, u.text),
+      };
     }
   }
   return {
     csrf: user.csrfToken,
     ...stored,
+    // A refused upload (this request's action answered 4xx) or a stored one that no longer passes: the title says so.
+    hasErrors: hasProblems(stored) || formRefused(context),
     published: url.searchParams.has("published")
       ? { published: Number(url.searchParams.get("published")) || 0, skipped: Number(url.searchParams.get("skipped")) || 0 }
       : null,
   };
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = (args: ActionFunctionArgs) => trackFormOutcome(args.context, () => bulkAction(args));
+
+async function bulkAction({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const now = context.now();
   const multipart = (request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data");
@@ -48,14 +112,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (fields) assertCsrf(fields, user.csrfToken);
     if (!file.ok) return data({ report: null, uploadId: null, idempotencyKey: null, fileError: file.message } satisfies BulkData, { status: 400 });
     const { report, plan } = await checkUpload(context.db, user, file.text, file.filename, now);
+    const lines = reportLines(report, file.text);
     if (!plan) {
       if (report.forbidden > 0) {
-        return data({ report, uploadId: null, idempotencyKey: null, fileError: null } satisfies BulkData, { status: 403 });
+        return data({ report, uploadId: null, idempotencyKey: null, fileError: null, lines } satisfies BulkData, { status: 403 });
       }
-      return data({ report, uploadId: null, idempotencyKey: null, fileError: null } satisfies BulkData, { status: 400 });
+      return data({ report, uploadId: null, idempotencyKey: null, fileError: null, lines } satisfies BulkData, { status: 400 });
     }
     const id = await storeUpload(context.db, user.id, file.text, file.filename);
-    return data({ report, uploadId: String(id), idempotencyKey: newIdempotencyKey(), fileError: null } satisfies BulkData);
+    return data({ report, uploadId: String(id), idempotencyKey: newIdempotencyKey(), fileError: null, lines } satisfies BulkData);
   }
   const fd = await request.formData();
   assertCsrf(fd, user.csrfToken);
@@ -76,15 +141,90 @@ export async function action({ request, context }: ActionFunctionArgs) {
       throw redirect(`/publish/bulk?published=${outcome.published}&skipped=${outcome.skipped}`, 303);
     case "missing":
       throw new Response("There is no such upload: it may have been published or discarded already.", { status: 404 });
-    case "invalid":
+    case "invalid": {
       if (outcome.report.forbidden > 0) throw forbiddenForBuyer();
-      return data({ report: outcome.report, uploadId: null, idempotencyKey: null, fileError: null } satisfies BulkData, { status: 400 });
+      // Nothing was written (the upload is still the user's draft): show the fresh check row by row.
+      const u = await loadUpload(context.db, user.id, uploadId);
+      const lines = u ? reportLines(outcome.report, u.text) : [];
+      return data({ report: outcome.report, uploadId: null, idempotencyKey: null, fileError: null, lines } satisfies BulkData, { status: 400 });
+    }
   }
 }
 
 const MAX_SHOWN = 1000;
 
-function Report({ report }: { report: BulkReport }) {
+const OUTCOMES: Record<ReportLine["outcome"], { label: string; tag: string }> = {
+  new: { label: "New", tag: "govuk-tag--green" },
+  update: { label: "Correction", tag: "govuk-tag--blue" },
+  unchanged: { label: "Unchanged (skipped)", tag: "govuk-tag--grey" },
+  rejected: { label: "Rejected", tag: "govuk-tag--red" },
+};
+
+function RowByRow({ report, lines }: { report: BulkReport; lines: ReportLine[] }) {
+  if (lines.length === 0) return null;
+  const rows = report.rowCount;
+  const capped = lines.length < rows;
+  return (
+    <>
+      <h3 className="govuk-heading-s">Row by row</h3>
+      {capped ? (
+        <p className="govuk-body" data-testid="bulk-rows-capped">
+          This table shows the first {formatCount(lines.length)} of {formatCount(rows)} rows (lines {lines[0]!.line} to{" "}
+          {lines[lines.length - 1]!.line}). The counts above cover every row of the file
+          {report.rejected.length ? ", and every problem is listed under “Rejected rows”" : ""}.
+        </p>
+      ) : null}
+      <div className="app-table-wrap">
+        <table className="govuk-table app-table--compact" data-testid="bulk-rows">
+          <caption className="govuk-table__caption govuk-table__caption--s govuk-visually-hidden">
+            Every row of {report.filename} and what publishing it would do
+          </caption>
+          <thead className="govuk-table__head">
+            <tr className="govuk-table__row">
+              <th scope="col" className="govuk-table__header app-num">Line</th>
+              <th scope="col" className="govuk-table__header">Reference</th>
+              <th scope="col" className="govuk-table__header">Outcome</th>
+              <th scope="col" className="govuk-table__header">Award, or why the row is rejected</th>
+            </tr>
+          </thead>
+          <tbody className="govuk-table__body">
+            {lines.map((l) => (
+              <tr className="govuk-table__row" key={l.line} data-outcome={l.outcome}>
+                <td className="govuk-table__cell app-num">{l.line}</td>
+                <td className="govuk-table__cell">{l.reference ? <code>{l.reference}</code> : <span className="app-muted">none</span>}</td>
+                <td className="govuk-table__cell">
+                  <strong className={`govuk-tag ${OUTCOMES[l.outcome].tag}`}>{OUTCOMES[l.outcome].label}</strong>
+                </td>
+                <td className="govuk-table__cell">
+                  {l.outcome === "rejected" ? (
+                    <ul className="govuk-list">
+                      {l.problems.map((p, i) => (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: a column may have several problems
+                        <li key={i}>
+                          <code>{p.column}</code>: {p.message}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <>
+                      {l.description}
+                      <br />
+                      <span className="app-muted">
+                        <code>{l.ocid}</code>
+                      </span>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function Report({ report, lines }: { report: BulkReport; lines: ReportLine[] }) {
   if (report.fileErrors.length) return null;
   const counts = { new: 0, update: 0, unchanged: 0 };
   for (const r of report.accepted) counts[r.outcome]++;
@@ -94,6 +234,7 @@ function Report({ report }: { report: BulkReport }) {
       <ul className="govuk-list govuk-list--bullet" data-testid="bulk-summary">
         <li>{formatCount(report.rowCount)} rows checked</li>
         <li>{formatCount(report.accepted.length)} rows acceptable</li>
+        {counts.new ? <li>{formatCount(counts.new)} rows are new awards</li> : null}
         <li>
           {formatCount(counts.unchanged)} already published with the same content (they will be skipped)
         </li>
@@ -130,6 +271,7 @@ function Report({ report }: { report: BulkReport }) {
           ) : null}
         </>
       ) : null}
+      <RowByRow report={report} lines={lines} />
     </>
   );
 }
@@ -141,35 +283,22 @@ export default function BulkPage() {
   const errors = cur.fileError
     ? [cur.fileError]
     : (cur.report?.fileErrors ?? []).concat(cur.report?.rejected.length ? [`${new Set(cur.report.rejected.map((r) => r.line)).size} rows have problems: nothing has been published`] : []);
+  // The confirmation belongs to the page shown after publishing, not to a later upload posted from it.
+  const published = a ? null : d.published;
   return (
     <div className="govuk-grid-row">
       <div className="govuk-grid-column-full">
-        {d.published ? (
+        <ErrorSummary errors={errors.map((message) => ({ field: "file", message }))} testId="bulk-errors" />
+        {published ? (
           <div className="govuk-panel govuk-panel--confirmation" data-testid="bulk-published">
             <h1 className="govuk-panel__title">Upload published</h1>
             <div className="govuk-panel__body">
-              {formatCount(d.published.published)} {d.published.published === 1 ? "release" : "releases"} published
-              {d.published.skipped ? `, ${formatCount(d.published.skipped)} unchanged rows skipped` : ""}
+              {formatCount(published.published)} {published.published === 1 ? "release" : "releases"} published
+              {published.skipped ? `, ${formatCount(published.skipped)} unchanged rows skipped` : ""}
             </div>
           </div>
         ) : null}
-        {errors.length ? (
-          <div className="govuk-error-summary" data-module="govuk-error-summary" tabIndex={-1} data-testid="bulk-errors">
-            <div role="alert">
-              <h2 className="govuk-error-summary__title">There is a problem</h2>
-              <div className="govuk-error-summary__body">
-                <ul className="govuk-list govuk-error-summary__list">
-                  {errors.map((e) => (
-                    <li key={e}>
-                      <a href="#file">{e}</a>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            </div>
-          </div>
-        ) : null}
-        {d.published ? <h2 className="govuk-heading-l">Upload awards and contracts</h2> : <h1 className="govuk-heading-l">Upload awards and contracts</h1>}
+        {published ? <h2 className="govuk-heading-l">Upload awards and contracts</h2> : <h1 className="govuk-heading-l">Upload awards and contracts</h1>}
         <p className="govuk-body">
           Publish many awards (and their contracts) at once from a CSV file: one row per award to one supplier. Every row is checked
           before anything is published; if any row has a problem, nothing is published. Uploading the same file again publishes nothing
@@ -180,7 +309,7 @@ export default function BulkPage() {
             Download the CSV template
           </a>
         </p>
-        {cur.report ? <Report report={cur.report} /> : null}
+        {cur.report ? <Report report={cur.report} lines={cur.lines ?? []} /> : null}
         {cur.uploadId && cur.idempotencyKey && cur.report ? (
           <form method="post" noValidate data-testid="bulk-commit">
             <input type="hidden" name="csrf" value={d.csrf} />

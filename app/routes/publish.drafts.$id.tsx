@@ -1,16 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ErrorSummary } from "../components/ErrorSummary";
+import { ErrorSummary, errorTitle } from "../components/ErrorSummary";
 import { ProcessBriefList } from "../components/publish/NoticeForm";
 import { formatPounds } from "../domain/money";
 import { formatDate, formatDateTime, statusLabel } from "../lib/format";
+import { formRefused, trackFormOutcome } from "../services/form-outcome.server";
 import { type PreviewActionData, draftPreviewAction, draftPreviewLoader } from "../services/publish-forms.server";
 
-export const meta: MetaFunction = () => [{ title: "Check your notice – Public Tech Procurement Register" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: errorTitle("Check your notice – Public Tech Procurement Register", data?.hasErrors) },
+];
 
-export const loader = ({ request, context, params }: LoaderFunctionArgs) => draftPreviewLoader(request, context, params.id);
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const d = await draftPreviewLoader(request, context, params.id);
+  // A refused publish (409 conflict, 400 invalid) shows its errors: the title says so.
+  return { ...d, hasErrors: d.errors.length > 0 || formRefused(context) };
+}
 
-export const action = ({ request, context, params }: ActionFunctionArgs) => draftPreviewAction(request, context, params.id);
+export const action = ({ request, context, params }: ActionFunctionArgs) =>
+  trackFormOutcome(context, () => draftPreviewAction(request, context, params.id));
 
 export default function PreviewPage() {
   const d = useLoaderData<typeof loader>();
@@ -22,29 +30,24 @@ export default function PreviewPage() {
     <div className="govuk-grid-row">
       <div className="govuk-grid-column-two-thirds">
         {conflict ? (
-          <div className="govuk-error-summary" data-module="govuk-error-summary" data-testid="conflict">
-            <div role="alert">
-              <h2 className="govuk-error-summary__title">Someone else changed this procurement while you were working on it</h2>
-              <div className="govuk-error-summary__body">
-                <p className="govuk-body">
-                  Nothing was published. Your entry is kept below. Since you opened the form,{" "}
-                  {conflict.since.length === 1 ? "1 release was" : `${conflict.since.length} releases were`} published:
-                </p>
-                <ul className="govuk-list govuk-list--bullet">
-                  {conflict.since.map((r) => (
-                    <li key={r.releaseId}>
-                      {formatDateTime(r.date)} – {r.tags.join(", ")} <span className="app-muted">({r.releaseId})</span>
-                    </li>
-                  ))}
-                </ul>
-                <p className="govuk-body">
-                  It stands now at: {statusLabel(conflict.status)}, current value {formatPounds(conflict.currentValuePence)}, end date{" "}
-                  {formatDate(conflict.endDate)}.
-                </p>
-                <p className="govuk-body">Check your entry against this, change it if needed, then publish it against the current state.</p>
-              </div>
-            </div>
-          </div>
+          <ErrorSummary errors={[]} title="Someone else changed this procurement while you were working on it" testId="conflict">
+            <p className="govuk-body">
+              Nothing was published. Your entry is kept below. Since you opened the form,{" "}
+              {conflict.since.length === 1 ? "1 release was" : `${conflict.since.length} releases were`} published:
+            </p>
+            <ul className="govuk-list govuk-list--bullet">
+              {conflict.since.map((r) => (
+                <li key={r.releaseId}>
+                  {formatDateTime(r.date)} – {r.tags.join(", ")} <span className="app-muted">({r.releaseId})</span>
+                </li>
+              ))}
+            </ul>
+            <p className="govuk-body">
+              It stands now at: {statusLabel(conflict.status)}, current value {formatPounds(conflict.currentValuePence)}, end date{" "}
+              {formatDate(conflict.endDate)}.
+            </p>
+            <p className="govuk-body">Check your entry against this, change it if needed, then publish it against the current state.</p>
+          </ErrorSummary>
         ) : null}
         <ErrorSummary errors={errors} title={canPublish ? "There is a problem" : "This notice cannot be published yet"} />
         {d.moved && !conflict ? (

@@ -1,13 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { errorTitle } from "../components/ErrorSummary";
 import { type NoticeActionData, NoticePage, noticeTitle } from "../components/publish/NoticePage";
+import { formRefused, trackFormOutcome } from "../services/form-outcome.server";
 import { noticeFormAction, noticeFormLoader } from "../services/publish-forms.server";
 
-export const meta: MetaFunction = () => [{ title: `${noticeTitle("tender")} – Public Tech Procurement Register` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: errorTitle(`${noticeTitle("tender")} – Public Tech Procurement Register`, data?.hasErrors) },
+];
 
-export const loader = ({ request, context }: LoaderFunctionArgs) => noticeFormLoader("tender", request, context, undefined);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const d = await noticeFormLoader("tender", request, context, undefined);
+  return { ...d, hasErrors: d.errors.length > 0 || formRefused(context) };
+}
 
-export const action = ({ request, context }: ActionFunctionArgs) => noticeFormAction("tender", request, context, undefined);
+export const action = ({ request, context }: ActionFunctionArgs) =>
+  trackFormOutcome(context, () => noticeFormAction("tender", request, context, undefined));
 
 export default function Page() {
   const d = useLoaderData<typeof loader>();

@@ -57,6 +57,11 @@ export default function Suppliers() {
       <p className="app-results-count" role="status" data-testid="result-count">
         {formatCount(d.total)} {d.total === 1 ? "supplier" : "suppliers"} with contracts
       </p>
+      <p className="govuk-body">
+        <a className="govuk-link" href={`/suppliers.csv${href(1).slice("/suppliers".length)}`} data-testid="csv-link">
+          Download these suppliers as CSV
+        </a>
+      </p>
       {d.rows.length === 0 ? (
         <div className="govuk-inset-text" data-testid="empty-state">
           <p className="govuk-body">No supplier with contracts matches. <Link className="govuk-link" to="/suppliers">Show every supplier</Link></p>

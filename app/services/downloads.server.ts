@@ -13,6 +13,13 @@ import { formatPounds } from "../domain/money";
 import { BUYER_TYPE_LABELS, METHOD_LABELS, formatDate, statusLabel } from "../lib/format";
 import { type RegisterFilters, type Sort, SCALE_FILTERS, SUPPLIER_COUNTRIES, SUPPLIER_REGIONS, effectiveSort, filtersToQuery } from "./register-filters";
 import { resolveFilters, toQuery } from "./register.server";
+import { type Cursor as OpportunityCursor, type OpportunityRow, searchOpportunities } from "../../db/queries/opportunities";
+import { getOrganisation } from "../../db/queries/register";
+import { spendByBuyer, spendBySupplier } from "../../db/queries/stats";
+import { smeShare } from "../domain/metrics/sme-share";
+import { parseOpportunityFilters, toOpportunityQuery } from "./opportunities.server";
+import { BadRequest } from "./register.server";
+import { parseList } from "./stats.server";
 
 const CSV_PAGE = 1000;
 const day = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 10) : "");
@@ -121,4 +128,137 @@ export async function contractsFeed(db: DB, sp: URLSearchParams, now: Date, orig
       };
     }),
   });
+}
+
+// ---------------------------------------------------------------------------
+// /opportunities.csv, /suppliers.csv and /buyers.csv: every row of the page's
+// view (not just the page), with exactly the page's parameters, validated by
+// the same zod schemas (a page's `cursor` or `page` is checked, then ignored:
+// a download always starts at the top of the view).
+
+const fileSafe = (bits: Array<string | undefined>) => {
+  const b = bits.filter((x): x is string => typeof x === "string" && x !== "").map((x) => x.replace(/[^A-Za-z0-9-]/g, ""));
+  return b.length ? `-${b.join("-")}` : "";
+};
+
+/** Offset paging for the list queries (ordered by value or name with the id as tie-breaker, so pages neither repeat nor skip). */
+function offsetPages<R>(fetch: (limit: number, offset: number) => Promise<{ rows: R[] }>, pageSize: number) {
+  return async (cursor: number | null) => {
+    const offset = cursor ?? 0;
+    const r = await fetch(pageSize, offset);
+    return { rows: r.rows, next: r.rows.length < pageSize ? null : offset + pageSize };
+  };
+}
+
+export function opportunityCsvColumns(origin: string): CsvColumn<OpportunityRow>[] {
+  return [
+    { header: "ocid", value: (r) => r.ocid },
+    { header: "title", value: (r) => r.title },
+    { header: "stage", value: (r) => (r.status === "planned" ? "upcoming" : "open") },
+    { header: "buyer_id", value: (r) => (r.buyer_id === null ? "" : String(r.buyer_id)) },
+    { header: "buyer", value: (r) => r.buyer_name },
+    { header: "buyer_region", value: (r) => r.buyer_region },
+    { header: "cpv", value: (r) => r.cpv },
+    { header: "estimated_value_pence", value: (r) => r.tender_value_pence },
+    { header: "estimated_value", value: (r) => poundsText(r.tender_value_pence) },
+    { header: "currency", value: (r) => r.currency },
+    { header: "submission_deadline", value: (r) => (r.tender_deadline ? new Date(r.tender_deadline).toISOString() : "") },
+    { header: "published", value: (r) => (r.tender_published_at ? new Date(r.tender_published_at).toISOString() : "") },
+    { header: "suitable_sme", value: (r) => r.suitable_sme },
+    { header: "suitable_vcse", value: (r) => r.suitable_vcse },
+    { header: "lots", value: (r) => Number(r.lot_count) },
+    { header: "url", value: (r) => `${origin}/opportunities/${encodeURIComponent(r.ocid)}` },
+  ];
+}
+
+/** GET /opportunities.csv?<filters> — every matching opportunity, in the view's sort. */
+export async function opportunitiesCsv(db: DB, sp: URLSearchParams, now: Date, origin: string, pageSize = CSV_PAGE) {
+  const { filters } = parseOpportunityFilters(sp);
+  if (filters.buyer) {
+    const buyer = await getOrganisation(db, BigInt(filters.buyer));
+    if (!buyer?.is_buyer) throw new BadRequest([{ param: "buyer", message: `no buyer with id ${filters.buyer}` }]);
+  }
+  const q = toOpportunityQuery(filters, now);
+  const sort = filters.sort ?? "closing";
+  const stream = csvStream<OpportunityRow, OpportunityCursor>(opportunityCsvColumns(origin), (cursor) =>
+    searchOpportunities(db, q, sort, pageSize, cursor),
+  );
+  const suffix = fileSafe([filters.stage, filters.cpv, filters.region, filters.sme ? "sme" : undefined, filters.vcse ? "vcse" : undefined]);
+  return { stream, filename: `opportunities${suffix}.csv` };
+}
+
+type SupplierListRow = Awaited<ReturnType<typeof spendBySupplier>>["rows"][number];
+type BuyerListRow = Awaited<ReturnType<typeof spendByBuyer>>["rows"][number];
+
+export function supplierCsvColumns(origin: string, view: string): CsvColumn<SupplierListRow>[] {
+  return [
+    { header: "supplier_id", value: (r) => r.supplierId },
+    { header: "name", value: (r) => r.name },
+    { header: "scale", value: (r) => r.scale },
+    { header: "organisation_type", value: (r) => r.orgType },
+    { header: "group_id", value: (r) => r.groupId },
+    { header: "group", value: (r) => r.groupName },
+    { header: "contracts", value: (r) => r.contracts },
+    { header: `value_${view}_pence`, value: (r) => r.valuePence },
+    { header: `value_${view}`, value: (r) => poundsText(r.valuePence) },
+    { header: "contracts_not_in_gbp", value: (r) => r.nonGbpContracts },
+    { header: "url", value: (r) => `${origin}/suppliers/${r.supplierId}` },
+  ];
+}
+
+/** GET /suppliers.csv?<the /suppliers parameters> — every supplier of the view, in its order. */
+export async function suppliersCsv(db: DB, sp: URLSearchParams, origin: string, pageSize = CSV_PAGE) {
+  const { p, filter } = parseList(sp);
+  const groupId = p.group ? BigInt(p.group) : undefined;
+  if (groupId !== undefined && !(await db.selectFrom("org_groups").select("id").where("id", "=", groupId).executeTakeFirst())) {
+    throw new BadRequest([{ param: "group", message: `no supplier group with id ${p.group}` }]);
+  }
+  const order = p.sort ?? "value";
+  const stream = csvStream<SupplierListRow, number>(
+    supplierCsvColumns(origin, filter.view),
+    offsetPages(
+      (limit, offset) => spendBySupplier(db, filter, { limit, offset, order, ...(p.q ? { q: p.q } : {}), ...(groupId !== undefined ? { groupId } : {}) }),
+      pageSize,
+    ),
+  );
+  return { stream, filename: `suppliers${fileSafe([p.from, p.to, p.view, p.group ? `group${p.group}` : undefined])}.csv` };
+}
+
+export function buyerCsvColumns(origin: string, view: string): CsvColumn<BuyerListRow>[] {
+  return [
+    { header: "buyer_id", value: (r) => r.buyerId },
+    { header: "name", value: (r) => r.name },
+    { header: "buyer_type", value: (r) => r.buyerType },
+    { header: "contracts", value: (r) => r.contracts },
+    { header: `value_${view}_pence`, value: (r) => r.valuePence },
+    { header: `value_${view}`, value: (r) => poundsText(r.valuePence) },
+    { header: "sme_pence", value: (r) => r.smePence },
+    { header: "large_pence", value: (r) => r.largePence },
+    { header: "unknown_scale_pence", value: (r) => r.unknownPence },
+    {
+      header: "sme_share",
+      value: (r) => {
+        const { share } = smeShare([
+          { scaleClass: "sme", valuePence: r.smePence },
+          { scaleClass: "large", valuePence: r.largePence },
+          { scaleClass: "unknown", valuePence: r.unknownPence },
+        ]);
+        return share === null ? "" : share.toFixed(4);
+      },
+    },
+    { header: "consultancy_pence", value: (r) => r.consultancyPence },
+    { header: "contracts_not_in_gbp", value: (r) => r.nonGbpContracts },
+    { header: "url", value: (r) => `${origin}/buyers/${r.buyerId}` },
+  ];
+}
+
+/** GET /buyers.csv?<the /buyers parameters> — every buyer of the view, in its order. */
+export async function buyersCsv(db: DB, sp: URLSearchParams, origin: string, pageSize = CSV_PAGE) {
+  const { p, filter } = parseList(sp);
+  const order = p.sort ?? "value";
+  const stream = csvStream<BuyerListRow, number>(
+    buyerCsvColumns(origin, filter.view),
+    offsetPages((limit, offset) => spendByBuyer(db, filter, { limit, offset, order, ...(p.q ? { q: p.q } : {}) }), pageSize),
+  );
+  return { stream, filename: `buyers${fileSafe([p.from, p.to, p.view])}.csv` };
 }

@@ -386,6 +386,7 @@ export async function draftPreviewAction(request: Request, context: Ctx, idParam
   if (draftId === null) throw new Response("There is no such draft.", { status: 404 });
 
   if (intent === "discard") {
+    await draftFor(db, user, idParam); // not the user's draft (or gone already): 404, nothing done
     await deleteDraft(db, draftId, user.id);
     throw redirect("/publish?discarded=1", 303);
   }

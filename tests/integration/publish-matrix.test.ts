@@ -3,6 +3,9 @@
  * action × admin / publisher of this buyer / publisher of another buyer /
  * anonymous → allowed, or 403 / redirect to sign in, with nothing written
  * when refused (releases, audit rows and drafts counted before and after).
+ * Also the draft actions (save, supplier search, discard, rebase) and the
+ * administration posts (users, buyers, a user's bindings, state and password),
+ * with everything they could write compared before and after.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countAudit } from "../../db/queries/audit";
@@ -19,11 +22,13 @@ import {
   contractFields,
   dateParts,
   daysFromNow,
+  expectText,
   fill,
   inputValue,
   publishNotice,
   startServer,
   tenderFields,
+  textOf,
   type Page,
   type TestServer,
 } from "./publish-server";
@@ -74,6 +79,9 @@ const ACTIONS: Action[] = [
 
 let admin: Client;
 const clients = new Map<Role, Client>();
+/** An account the administration rows act on (never one of the signed-in clients). */
+let target: bigint;
+let buyerB: bigint;
 
 /** A process of buyer A at the stage an action needs, published by the admin. */
 async function fixture(stage: Stage): Promise<string> {
@@ -87,6 +95,23 @@ async function fixture(stage: Stage): Promise<string> {
 }
 
 const snapshot = async () => ({ releases: await countReleases(t.db), audit: await countAudit(t.db), drafts: await countDrafts(t.db) });
+
+/** Everything a draft action or an administration post could write. */
+async function fullSnapshot() {
+  const drafts = await t.db.selectFrom("drafts").select(["id", "user_id", "ocid", "based_on", "updated_at"]).orderBy("id").execute();
+  const users = await t.db.selectFrom("users").select(["id", "email", "role", "password_hash", "disabled_at"]).orderBy("id").execute();
+  const bindings = await t.db.selectFrom("user_buyers").select(["user_id", "buyer_id"]).orderBy("user_id").orderBy("buyer_id").execute();
+  const orgs = await t.db.selectFrom("organisations").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  const sessions = await t.db.selectFrom("sessions").select(["id", "expires_at", "revoked_at"]).orderBy("id").execute();
+  return {
+    ...(await snapshot()),
+    drafts: JSON.stringify(drafts, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+    users: JSON.stringify(users, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+    bindings: JSON.stringify(bindings, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+    organisations: String(orgs.n),
+    sessions: JSON.stringify(sessions, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+  };
+}
 
 function csvFor(buyerId: bigint, reference: string): string {
   const row: Record<string, string> = {
@@ -139,6 +164,14 @@ beforeAll(async () => {
     .executeTakeFirstOrThrow();
   await t.db.transaction().execute((trx) =>
     createUser(trx, { ...OTHER, name: "Other", role: "publisher", buyerIds: [other.id] }, { userId: null, email: null, ip: null, userAgent: null }),
+  );
+  buyerB = other.id;
+  target = await t.db.transaction().execute((trx) =>
+    createUser(
+      trx,
+      { email: "matrix-target@example.gov.uk", password: "matrix target password", name: "Target", role: "publisher", buyerIds: [] },
+      { userId: null, email: null, ip: null, userAgent: null },
+    ),
   );
   server = await startServer(t.db);
   admin = new Client(server.base);
@@ -255,8 +288,257 @@ describe(`authorisation matrix over HTTP (${process.env.TEST_DATABASE_URL ? "Pos
     });
   }
 
+  // -------------------------------------------------------------------------
+  // Draft actions: save, supplier search (both write the user's draft), discard and rebase.
+
+  /** One of the role's own drafts of an award for buyer A (opened from a stale version, so rebasing changes it). */
+  async function ownDraft(c: Client, ocid: string): Promise<bigint> {
+    const saved = await fill(c, `/publish/${ocid}/award`, { ...awardFields("Draft Supplier Ltd", "07070707"), basedOn: "0" }, "save");
+    expect(saved.status, textOf(saved.html).slice(0, 400)).toBe(200);
+    return BigInt(inputValue(saved.html, "draftId")!);
+  }
+
+  interface DraftAction {
+    name: string;
+    /** Do it as `c`; `draft` is the acting role's own draft when allowed, else the admin's. */
+    run: (c: Client, ctx: { ocid: string; draft: bigint; csrf: string }) => Promise<Page>;
+    allowed: (p: Page, ctx: { ocid: string; draft: bigint }) => Promise<void>;
+    /** The status another buyer's publisher gets. */
+    refused: number;
+  }
+
+  const draftRow = (id: bigint) => t.db.selectFrom("drafts").select(["id", "based_on", "ocid", "fields"]).where("id", "=", id).executeTakeFirst();
+
+  const DRAFT_ACTIONS: DraftAction[] = [
+    {
+      name: "save a notice as a draft",
+      run: (c, x) => c.post(`/publish/${x.ocid}/award`, { ...awardFields("Saved Supplier Ltd", "06060606"), csrf: x.csrf, intent: "save" }),
+      allowed: async (p) => {
+        expect(p.status).toBe(200);
+        expectText(p, "Draft saved");
+        const d = await draftRow(BigInt(inputValue(p.html, "draftId")!));
+        expect(d?.fields).toMatchObject({ "supplier-0-name": "Saved Supplier Ltd" });
+      },
+      refused: 403,
+    },
+    {
+      name: "save a new tender for this buyer as a draft",
+      run: (c, x) => c.post("/publish/tender", { ...tenderFields(buyerA, "Matrix draft tender"), csrf: x.csrf, intent: "save" }),
+      allowed: async (p) => {
+        expect(p.status).toBe(200);
+        const d = await draftRow(BigInt(inputValue(p.html, "draftId")!));
+        expect(d?.fields).toMatchObject({ title: "Matrix draft tender", buyerId: String(buyerA) });
+      },
+      refused: 403,
+    },
+    {
+      name: "search the register for a supplier",
+      run: (c, x) => c.post(`/publish/${x.ocid}/award`, { supplierQuery: "Ltd", supplierCount: "1", csrf: x.csrf, intent: "search-suppliers" }),
+      allowed: async (p) => {
+        expect(p.status).toBe(200);
+        expect(p.html).toMatch(/value="add-supplier-\d+"/);
+        expect(await draftRow(BigInt(inputValue(p.html, "draftId")!))).toBeDefined(); // what was typed is kept
+      },
+      refused: 403,
+    },
+    {
+      name: "discard a draft",
+      run: (c, x) => c.post(`/publish/drafts/${x.draft}`, { csrf: x.csrf, intent: "discard" }),
+      allowed: async (p, x) => {
+        expect(p.status).toBe(303);
+        expect(p.location).toBe("/publish?discarded=1");
+        expect(await draftRow(x.draft)).toBeUndefined();
+      },
+      refused: 404, // someone else's draft: not theirs to see, nothing deleted
+    },
+    {
+      name: "check a draft against the current state (rebase)",
+      run: (c, x) => c.post(`/publish/drafts/${x.draft}`, { csrf: x.csrf, intent: "rebase" }),
+      allowed: async (p, x) => {
+        expect(p.status).toBe(303);
+        expect(p.location).toBe(`/publish/drafts/${x.draft}`);
+        const n = await t.db.selectFrom("processes").select("release_count").where("ocid", "=", (await draftRow(x.draft))!.ocid!).executeTakeFirstOrThrow();
+        expect((await draftRow(x.draft))?.based_on).toBe(n.release_count);
+      },
+      refused: 404,
+    },
+  ];
+
+  for (const action of DRAFT_ACTIONS) {
+    for (const role of ROLES) {
+      const allowed = role === "admin" || role === "publisher of this buyer";
+      it(`draft: ${action.name} × ${role} → ${allowed ? "allowed" : role === "anonymous" ? "redirect to sign in" : action.refused}`, async () => {
+        const c = clients.get(role)!;
+        const ocid = await fixture("open");
+        if (allowed) {
+          const draft = await ownDraft(c, ocid);
+          const before = await snapshot();
+          const p = await action.run(c, { ocid, draft, csrf: await c.csrf() });
+          await action.allowed(p, { ocid, draft });
+          const after = await snapshot();
+          expect(after.releases).toBe(before.releases); // a draft is never published by these
+          expect(after.audit).toBe(before.audit);
+          results.push(`draft: ${action.name} | ${role} | allowed`);
+          return;
+        }
+        const draft = await ownDraft(admin, ocid); // someone allowed has a draft of this notice
+        const before = await fullSnapshot();
+        const csrf = role === "anonymous" ? "none-none-none-none-none-none" : await c.csrf();
+        const p = await action.run(c, { ocid, draft, csrf });
+        if (role === "anonymous") {
+          expect(p.status).toBe(303);
+          expect(p.location).toMatch(/^\/login\?redirectTo=/);
+        } else {
+          expect(p.status).toBe(action.refused);
+        }
+        expect(await fullSnapshot()).toEqual(before);
+        expect(await draftRow(draft)).toBeDefined();
+        results.push(`draft: ${action.name} | ${role} | ${role === "anonymous" ? "redirect" : action.refused}, nothing written`);
+      });
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Administration posts: only admins; publishers of any buyer get 403, anonymous users sign in first.
+
+  let seq = 0;
+  interface AdminAction {
+    name: string;
+    path: () => string;
+    fields: () => Record<string, string>;
+    allowed: (p: Page) => Promise<void>;
+    /** Run before the snapshot (each role). */
+    prepare?: () => Promise<void>;
+  }
+  let targetPassword = "matrix target password";
+  const liveSessions = async () =>
+    (await t.db.selectFrom("sessions").select("id").where("user_id", "=", target).where("revoked_at", "is", null).where("expires_at", ">", new Date()).execute()).length;
+  const userRow = () => t.db.selectFrom("users").select(["password_hash", "disabled_at"]).where("id", "=", target).executeTakeFirstOrThrow();
+  const bound = async () => (await t.db.selectFrom("user_buyers").select("buyer_id").where("user_id", "=", target).execute()).map((r) => r.buyer_id);
+
+  const ADMIN_ACTIONS: AdminAction[] = [
+    {
+      name: "create an account",
+      path: () => "/admin/users",
+      fields: () => ({ email: `matrix-new-${++seq}@example.gov.uk`, name: "New", role: "publisher", buyerId: String(buyerA), password: "a long enough password" }),
+      allowed: async (p) => {
+        expect(p.status).toBe(303);
+        const id = /^\/admin\/users\/(\d+)\?created=1$/.exec(p.location ?? "")?.[1];
+        expect(id).toBeDefined();
+        const u = await t.db.selectFrom("users").select(["email", "role"]).where("id", "=", BigInt(id!)).executeTakeFirstOrThrow();
+        expect(u.role).toBe("publisher");
+      },
+    },
+    {
+      name: "add a buyer organisation",
+      path: () => "/admin/buyers",
+      fields: () => ({ name: `Matrix Borough Council ${++seq}`, scheme: "GB-GOR", identifier: `MATRIX${seq}`, buyerType: "local", region: "", postcode: "" }),
+      allowed: async (p) => {
+        expect(p.status).toBe(303);
+        const id = /created=(\d+)$/.exec(p.location ?? "")?.[1];
+        const o = await t.db.selectFrom("organisations").select(["is_buyer", "name"]).where("id", "=", BigInt(id!)).executeTakeFirstOrThrow();
+        expect(o.is_buyer).toBe(true);
+      },
+    },
+    {
+      name: "bind a publisher to a buyer",
+      path: () => `/admin/users/${target}`,
+      fields: () => ({ intent: "add-buyer", buyerId: String(buyerB) }),
+      allowed: async (p) => {
+        expect(p.status).toBe(303);
+        expect(await bound()).toContain(buyerB);
+      },
+    },
+    {
+      name: "unbind a publisher from a buyer",
+      path: () => `/admin/users/${target}`,
+      fields: () => ({ intent: "remove-buyer", buyerId: String(buyerB) }),
+      allowed: async (p) => {
+        expect(p.status).toBe(303);
+        expect(await bound()).not.toContain(buyerB);
+      },
+    },
+    {
+      name: "disable an account",
+      path: () => `/admin/users/${target}`,
+      fields: () => ({ intent: "disable" }),
+      allowed: async (p) => {
+        expect(p.status).toBe(303);
+        expect((await userRow()).disabled_at).not.toBeNull();
+      },
+    },
+    {
+      name: "enable an account",
+      path: () => `/admin/users/${target}`,
+      fields: () => ({ intent: "enable" }),
+      allowed: async (p) => {
+        expect(p.status).toBe(303);
+        expect((await userRow()).disabled_at).toBeNull();
+      },
+    },
+    {
+      name: "reset a password",
+      path: () => `/admin/users/${target}`,
+      fields: () => ({ intent: "reset-password", password: `another long password ${++seq}` }),
+      allowed: async (p) => {
+        expect(p.status).toBe(303);
+        targetPassword = `another long password ${seq}`; // the next row signs in with it
+      },
+    },
+    {
+      name: "end an account's sessions",
+      path: () => `/admin/users/${target}`,
+      fields: () => ({ intent: "revoke-sessions" }),
+      prepare: async () => {
+        // The account is signed in somewhere (with the password the admin set), so there is a session to end (or to leave alone when refused).
+        expect((await new Client(server.base).signIn("matrix-target@example.gov.uk", targetPassword)).status).toBe(303);
+        expect(await liveSessions()).toBeGreaterThan(0);
+      },
+      allowed: async (p) => {
+        expect(p.status).toBe(303);
+        expect(p.location).toBe(`/admin/users/${target}?done=revoke-sessions`);
+        expect(await liveSessions()).toBe(0);
+      },
+    },
+  ];
+
+  for (const action of ADMIN_ACTIONS) {
+    for (const role of ROLES) {
+      const allowed = role === "admin";
+      it(`admin: ${action.name} × ${role} → ${allowed ? "allowed" : role === "anonymous" ? "redirect to sign in" : "403"}`, async () => {
+        const c = clients.get(role)!;
+        await action.prepare?.();
+        const before = await fullSnapshot();
+        if (allowed) {
+          const hash = (await userRow()).password_hash;
+          const p = await c.post(action.path(), { ...action.fields(), csrf: await c.csrf() });
+          await action.allowed(p);
+          const after = await snapshot();
+          expect(after.audit).toBe(before.audit + 1); // every change is in the audit log
+          if (action.name === "reset a password") expect((await userRow()).password_hash).not.toBe(hash);
+          results.push(`admin: ${action.name} | ${role} | allowed`);
+          return;
+        }
+        const csrf = role === "anonymous" ? "none-none-none-none-none-none" : await c.csrf();
+        const page = await c.get(action.path());
+        const p = await c.post(action.path(), { ...action.fields(), csrf });
+        if (role === "anonymous") {
+          expect(page.status).toBe(302);
+          expect(p.status).toBe(303);
+          expect(p.location).toBe(`/login?redirectTo=${encodeURIComponent(action.path())}`);
+        } else {
+          expect(page.status).toBe(403);
+          expect(p.status).toBe(403);
+          expectText(p, "Only administrators can manage users, buyers and the audit log");
+        }
+        expect(await fullSnapshot()).toEqual(before);
+        results.push(`admin: ${action.name} | ${role} | ${role === "anonymous" ? "redirect" : "403"}, nothing written`);
+      });
+    }
+  }
+
   it("prints the matrix", () => {
-    expect(results.length).toBe((ACTIONS.length + 1) * ROLES.length);
+    expect(results.length).toBe((ACTIONS.length + 1 + DRAFT_ACTIONS.length) * ROLES.length + ADMIN_ACTIONS.length * ROLES.length);
     console.log(`action | role | outcome\n${results.join("\n")}`);
   });
 });

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countAudit } from "../../db/queries/audit";
 import { countDrafts } from "../../db/queries/drafts";
 import { countReleases } from "../../db/queries/publishing";
+import { BULK_COLUMN_NAMES } from "../../app/domain/notices/bulk";
+import { fyLabel, fyOf } from "../../app/domain/metrics/fy";
 import { hashSessionId, sessionCookie } from "../../app/services/session.server";
 import { DEMO_ACCOUNTS } from "../../seeds/demo-users";
 import { loadDemo } from "../../seeds/load";
@@ -53,6 +55,34 @@ async function signedIn(account: { email: string; password: string }): Promise<C
 }
 
 const TENDER = (title: string) => tenderFields(buyerA, title);
+
+/** The document title of a server-rendered page. */
+function titleOf(html: string): string {
+  return textOf(/<title>([\s\S]*?)<\/title>/.exec(html)?.[1] ?? "");
+}
+
+/** The error summary is the first thing in <main> (nothing visible before it), focusable by script and focused on load. */
+function expectSummaryFirst(html: string): void {
+  const main = html.indexOf('<main class="govuk-main-wrapper" id="main-content">');
+  const summary = html.indexOf('class="govuk-error-summary"', main);
+  expect(main).toBeGreaterThan(0);
+  expect(summary).toBeGreaterThan(main);
+  const open = html.lastIndexOf("<div", summary);
+  expect(textOf(html.slice(main, open))).toBe("");
+  const tag = html.slice(open, html.indexOf(">", summary) + 1);
+  expect(tag).toContain('tabindex="-1"');
+  expect(tag).toContain('autofocus=""');
+  expect(html.match(/autofocus=""/g)?.length).toBe(1);
+}
+
+/** A public stats API answer as JSON (pence as strings). */
+async function stats(path: string): Promise<{ years: Array<Record<string, string | number | null>> }> {
+  const res = await new Client(server.base).get(path);
+  expect(res.status, path).toBe(200);
+  return JSON.parse(res.html) as { years: Array<Record<string, string | number | null>> };
+}
+const yearOf = (body: { years: Array<Record<string, string | number | null>> }, fy: string) => body.years.find((y) => y.fy === fy);
+const pence = (y: Record<string, string | number | null> | undefined, k: string) => BigInt((y?.[k] as string | undefined) ?? "0");
 
 async function publishTender(c: Client, title: string): Promise<string> {
   const r = await fill(c, "/publish/tender", TENDER(title));
@@ -162,6 +192,9 @@ describe(`publishing over HTTP (${process.env.TEST_DATABASE_URL ? "PostgreSQL" :
     expect(r.status).toBe(400);
     expectText(r, "There is a problem");
     expectText(r, "Title must be 300 characters or fewer (it has 301)");
+    // GOV.UK pattern: the title starts "Error: ", and the summary is first in the main content and takes focus (tabindex -1, autofocus).
+    expect(titleOf(r.html)).toBe("Error: Publish a tender notice – Public Tech Procurement Register");
+    expectSummaryFirst(r.html);
     expectText(r, "“45000000” is not a code this register accepts");
     expectText(r, "Estimated value must be more than £0");
     expectText(r, "The submission deadline must be in the future");
@@ -297,6 +330,8 @@ describe(`publishing over HTTP (${process.env.TEST_DATABASE_URL ? "PostgreSQL" :
     const conflict = await publishDraft(b, rb.location!);
     expect(conflict.status).toBe(409);
     expectText(conflict, "Someone else changed this procurement while you were working on it");
+    expect(titleOf(conflict.html)).toBe("Error: Check your notice – Public Tech Procurement Register");
+    expectSummaryFirst(conflict.html);
     expectText(conflict, "Nothing was published");
     expectText(conflict, "contractAmendment");
     expectText(conflict, "current value £60,000");
@@ -370,5 +405,133 @@ describe(`publishing over HTTP (${process.env.TEST_DATABASE_URL ? "PostgreSQL" :
     const page = await new Client(server.base).get(`/contracts/${ocid}`);
     expectText(page, "Correction of a title");
     expectText(page, "Spelling of the title");
+  });
+
+  it("dashboards reflect a publication at once: SME share and consultancy for the award's year move by exactly its value", async () => {
+    const c = await signedIn(DEMO_ACCOUNTS.publisher);
+    const fy = fyLabel(fyOf(new Date()));
+    const SME = "/api/v1/stats/sme-share";
+    const CONS_AWARDED = "/api/v1/stats/consultancy?view=awarded";
+    const CONS = "/api/v1/stats/consultancy";
+    // The tender says it is consultancy (an explicit yes wins over the CPV codes).
+    const r = await fill(c, "/publish/tender", { ...TENDER("Strategy review of the digital estate"), consultancy: "yes" });
+    expect(r.status, textOf(r.html).slice(0, 800)).toBe(303);
+    const pub = await publishDraft(c, r.location!);
+    const ocid = /^\/publish\/([^?]+)\?published=/.exec(pub.location ?? "")![1]!;
+
+    const [sme0, cons0, annual0] = [await stats(SME), await stats(CONS_AWARDED), await stats(CONS)];
+    const award = await fill(c, `/publish/${ocid}/award`, {
+      ...dateParts("awardDate", daysFromNow(0)),
+      value: "87,654.32",
+      bids: "4",
+      supplierCount: "1",
+      "supplier-0-name": "Small Strategy Partners Ltd",
+      "supplier-0-scheme": "GB-COH",
+      "supplier-0-identifier": "05050505",
+      "supplier-0-scale": "small",
+    });
+    expect(award.status, textOf(award.html).slice(0, 800)).toBe(303);
+    expect((await publishDraft(c, award.location!)).status).toBe(303);
+    const VALUE = 8_765_432n;
+
+    // No refresh, no wait: the next request sees it.
+    const [sme1, cons1, annual1] = [await stats(SME), await stats(CONS_AWARDED), await stats(CONS)];
+    const [a, b] = [yearOf(sme0, fy), yearOf(sme1, fy)];
+    expect(pence(b, "smeValuePence") - pence(a, "smeValuePence")).toBe(VALUE);
+    expect(pence(b, "knownValuePence") - pence(a, "knownValuePence")).toBe(VALUE);
+    expect(pence(b, "unknownValuePence")).toBe(pence(a, "unknownValuePence"));
+    expect(Number(b?.contracts ?? 0) - Number(a?.contracts ?? 0)).toBe(1);
+    expect(pence(yearOf(cons1, fy), "spendPence") - pence(yearOf(cons0, fy), "spendPence")).toBe(VALUE);
+    // An award without contract dates counts wholly in its year in the annualised view too.
+    expect(pence(yearOf(annual1, fy), "spendPence") - pence(yearOf(annual0, fy), "spendPence")).toBe(VALUE);
+    // Every other year is unchanged.
+    for (const [before, after, key] of [
+      [sme0, sme1, "smeValuePence"],
+      [sme0, sme1, "knownValuePence"],
+      [cons0, cons1, "spendPence"],
+    ] as const) {
+      for (const y of after.years.filter((x) => x.fy !== fy)) expect(pence(y, key), `${y.fy} ${key}`).toBe(pence(yearOf(before, String(y.fy)), key));
+    }
+  });
+
+  it("the bulk check reports every row with its outcome (new, correction, unchanged or rejected with the reason), and says so in the title", async () => {
+    const c = await signedIn(DEMO_ACCOUNTS.publisher);
+    const today = new Date().toISOString().slice(0, 10);
+    const row = (reference: string, extra: Record<string, string> = {}) => ({
+      reference,
+      buyer_id: String(buyerA),
+      title: `Row report ${reference}`,
+      cpv_codes: "72000000",
+      procedure: "open",
+      award_date: today,
+      award_value: "2500",
+      bids_received: "2",
+      supplier_name: `Row Supplier ${reference} Ltd`,
+      supplier_scheme: "GB-COH",
+      supplier_identifier: "04040404",
+      supplier_scale: "micro",
+      ...extra,
+    });
+    const csv = (rows: Array<Record<string, string>>) =>
+      `${BULK_COLUMN_NAMES.join(",")}\n${rows.map((r) => BULK_COLUMN_NAMES.map((k) => r[k] ?? "").join(",")).join("\n")}\n`;
+    const upload = async (content: string) => {
+      const page = await c.get("/publish/bulk");
+      expect(titleOf(page.html)).toBe("Upload awards and contracts – Public Tech Procurement Register");
+      const fd = new FormData();
+      fd.append("csrf", inputValue(page.html, "csrf")!);
+      fd.append("intent", "check");
+      fd.append("file", new Blob([content], { type: "text/csv" }), "rows.csv");
+      return c.post("/publish/bulk", fd);
+    };
+    const rowsOf = (html: string) => {
+      const start = html.indexOf('data-testid="bulk-rows"');
+      expect(start).toBeGreaterThan(0);
+      const table = html.slice(start, html.indexOf("</table>", start));
+      return [...table.matchAll(/<tr class="govuk-table__row" data-outcome="(\w+)">([\s\S]*?)<\/tr>/g)].map((m) => ({ outcome: m[1]!, text: textOf(m[2]!) }));
+    };
+
+    // First: publish two rows.
+    const first = await upload(csv([row("RR-1"), row("RR-2")]));
+    expect(first.status).toBe(200);
+    expect(rowsOf(first.html).map((r) => r.outcome)).toEqual(["new", "new"]);
+    expect(rowsOf(first.html)[0]!.text).toMatch(/^2 RR-1 New Row Supplier RR-1 Ltd, £2,500 ocds-ptpr01-/);
+    const done = await c.post("/publish/bulk", {
+      csrf: inputValue(first.html, "csrf")!,
+      uploadId: inputValue(first.html, "uploadId")!,
+      idempotencyKey: inputValue(first.html, "idempotencyKey")!,
+      intent: "commit",
+    });
+    expect(done.status).toBe(303);
+    const published = await c.get(done.location!);
+    expectText(published, "Upload published");
+    expect(titleOf(published.html)).toBe("Upload awards and contracts – Public Tech Procurement Register");
+
+    // Then: one unchanged, one corrected, one new, two rejected — every row listed in line order, nothing written.
+    const before = await counts();
+    const mixed = await upload(
+      csv([row("RR-1"), row("RR-2", { award_value: "2600" }), row("RR-3"), row("RR-4", { award_value: "-1" }), row("RR-5", { buyer_id: "999999999" })]),
+    );
+    expect(mixed.status).toBe(400);
+    expect(titleOf(mixed.html)).toBe("Error: Upload awards and contracts – Public Tech Procurement Register");
+    expectSummaryFirst(mixed.html);
+    const lines = rowsOf(mixed.html);
+    expect(lines.map((r) => r.outcome)).toEqual(["unchanged", "update", "new", "rejected", "rejected"]);
+    expect(lines[0]!.text).toMatch(/^2 RR-1 Unchanged \(skipped\)/);
+    expect(lines[1]!.text).toMatch(/^3 RR-2 Correction Row Supplier RR-2 Ltd, £2,600/);
+    expect(lines[2]!.text).toMatch(/^4 RR-3 New/);
+    expect(lines[3]!.text).toBe("5 RR-4 Rejected award_value : Award value must be more than £0");
+    expect(lines[4]!.text).toBe("6 RR-5 Rejected buyer_id : no buyer organisation has the register id 999999999");
+    expect(mixed.html).not.toContain('data-testid="bulk-rows-capped"');
+    expect(await counts()).toEqual(before);
+
+    // A large file: the table is capped at 1,000 rows with a note; the counts cover every row.
+    const many = Array.from({ length: 1200 }, (_, i) => row(`BIG-${i}`, i === 1100 ? { award_value: "0" } : {}));
+    const big = await upload(csv(many));
+    expect(big.status).toBe(400);
+    expect(rowsOf(big.html).length).toBe(1000);
+    expectText(big, "This table shows the first 1,000 of 1,200 rows (lines 2 to 1001)");
+    expectText(big, "every problem is listed under “Rejected rows”");
+    expectText(big, "1,200 rows checked");
+    expectText(big, "1102 award_value Award value must be more than £0");
   });
 });
