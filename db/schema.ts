@@ -414,6 +414,20 @@ export interface DataVersionTable {
   changed_at: Generated<Date>;
 }
 
+/** One row per process: what /watch filters and counts (migration 0013). */
+export interface FlagFactsTable {
+  ocid: string;
+  buyer_id: Id | null;
+  buyer_name: string | null;
+  buyer_type: string | null;
+  award_fy: number | null;
+  current_value_pence: Money | null;
+  currency: string | null;
+  supplier_ids: bigint[];
+  flagged: string[];
+  unknown: string[];
+}
+
 export interface Database {
   org_groups: OrgGroupsTable;
   organisations: OrganisationsTable;
@@ -434,6 +448,7 @@ export interface Database {
   spend_cube: SpendCubeTable;
   spend_version: SpendVersionTable;
   data_version: DataVersionTable;
+  flag_facts: FlagFactsTable;
   spend_cube_buyer: SpendCubeBuyerTable;
   spend_buyer_fy: SpendBuyerFyTable;
   spend_supplier_fy: SpendSupplierFyTable;

@@ -39,7 +39,6 @@ import {
   type FlagRow,
   type PeerRow,
   type SubjectRow,
-  contractsPerBuyer,
   countProcessesWithoutExtras,
   deleteFlagData,
   deleteFlags,
@@ -47,16 +46,19 @@ import {
   insertExtras,
   insertFlags,
   insertPeerRows,
-  loadBuyerBatch,
+  loadOcidBatch,
+  type FlagBatchInputs,
   peerRowsByOcids,
   peerRowsInRanges,
   peerSourcesFor,
   processesWithoutExtras,
   applyFlagChanges,
+  refreshFlagFacts,
   type StoredFlag,
   type PairRange,
 } from "../../db/queries/flags";
 import type { Executor } from "../../db/queries/util";
+import { countProcesses } from "../../db/queries/import";
 import { getMeta, loadReleases, setMeta } from "../../db/queries/write";
 import {
   CROSS_CONTRACT_CODES,
@@ -437,6 +439,7 @@ export async function writeFlagsFor(db: Executor, states: ContractState[], opts:
     for (const [ocid, results] of cross.others) stored(ocid, results, rows);
   }
   await insertFlags(db, rows);
+  await refreshFlagFacts(db, [...ocids, ...cross.others.keys()]);
   await bumpFlagsVersion(db);
 }
 
@@ -478,9 +481,11 @@ async function rebuildFromReleases(db: DB, ocids: readonly string[]): Promise<vo
 
 /**
  * Recompute every stored flag with `config` (stored first as the configuration
- * in force, so writes made meanwhile use it too). Contracts are taken buyer by
- * buyer, a batch of buyers at a time, each batch replaced in one transaction;
- * the next batch is read while the current one is evaluated.
+ * in force, so writes made meanwhile use it too). Contracts are taken in ocid
+ * order, a batch at a time (loadOcidBatch: neighbouring rows, and every row of
+ * their buyer–supplier pairs for the cross-contract rules), each batch's
+ * changes written in one transaction; the next batch is read while the
+ * current one is evaluated.
  */
 export async function recomputeAllFlags(db: DB, config: FlagConfig, opts: RecomputeOptions = {}): Promise<RecomputeResult> {
   const started = Date.now();
@@ -500,36 +505,29 @@ export async function recomputeAllFlags(db: DB, config: FlagConfig, opts: Recomp
     opts.onProgress?.({ phase: "rebuild", done: rebuilt, total: missing });
   }
 
-  const perBuyer = await contractsPerBuyer(db);
-  const total = perBuyer.reduce((n, b) => n + b.n, 0);
-  const batches: Array<Array<bigint | null>> = [];
-  let current: Array<bigint | null> = [];
-  let size = 0;
-  for (const b of perBuyer) {
-    if (size > 0 && size + b.n > batchSize) {
-      batches.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(b.buyer_id);
-    size += b.n;
-  }
-  if (current.length > 0) batches.push(current);
-
+  const total = await countProcesses(db);
   let done = 0;
   let changed = 0;
-  let next = batches.length > 0 ? loadBuyerBatch(db, batches[0]!) : null;
+  let next: ReturnType<typeof loadOcidBatch> | null = loadOcidBatch(db, null, batchSize);
   let writing: Promise<void> = Promise.resolve();
-  for (let i = 0; i < batches.length; i++) {
-    const inputs = await next!;
-    next = i + 1 < batches.length ? loadBuyerBatch(db, batches[i + 1]!) : null;
+  while (next) {
+    const inputs: Awaited<ReturnType<typeof loadOcidBatch>> = await next;
+    if (inputs.subjects.length === 0) break;
+    // The next batch is read while this one is evaluated and the previous one written.
+    next = inputs.subjects.length === batchSize ? loadOcidBatch(db, inputs.lastOcid, batchSize) : null;
     const rows = evaluateBatch(inputs, config);
     for (const r of rows) (r.status === "flagged" ? flagged : unknown)[r.code]! += 1;
     const changes = flagChanges(inputs.stored, rows);
     changed += changes.upserts.length + changes.removals.length;
     await writing;
     const count = inputs.subjects.length;
-    writing = db.transaction().execute((trx) => applyFlagChanges(trx, changes.upserts, changes.removals)).then(() => {
+    writing = db
+      .transaction()
+      .execute(async (trx) => {
+        await applyFlagChanges(trx, changes.upserts, changes.removals);
+        await refreshFlagFacts(trx, [...changes.upserts.map((u) => u.ocid), ...changes.removals.map((r) => r.ocid)]);
+      })
+      .then(() => {
       done += count;
       opts.onProgress?.({ phase: "recompute", done, total });
     });
@@ -563,7 +561,7 @@ export function flagChanges(stored: readonly FlagRow[], fresh: readonly FlagRow[
 }
 
 /** Evaluate all eight rules for one batch of a recompute. */
-export function evaluateBatch(inputs: Awaited<ReturnType<typeof loadBuyerBatch>>, config: FlagConfig): FlagRow[] {
+export function evaluateBatch(inputs: FlagBatchInputs, config: FlagConfig): FlagRow[] {
   type Item = {
     status: string | null;
     date_signed: string | null;

@@ -11,6 +11,7 @@ import * as m0009 from "./0009_deferred_rollups";
 import * as m0010 from "./0010_organisation_aliases";
 import * as m0011 from "./0011_sensitive_technology_regions";
 import * as m0012 from "./0012_data_version";
+import * as m0013 from "./0013_flag_facts";
 
 /** Every migration, in order. Never edit one that has shipped: add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0010_organisation_aliases": m0010,
   "0011_sensitive_technology_regions": m0011,
   "0012_data_version": m0012,
+  "0013_flag_facts": m0013,
 };

@@ -8,6 +8,7 @@
  */
 import { type Expression, type SqlBool, sql } from "kysely";
 import type { Executor } from "./util";
+import { FLAG_FACTS_SELECT } from "../migrations/0013_flag_facts";
 import { insertChunked } from "./util";
 
 const CHUNK = 5_000;
@@ -80,6 +81,21 @@ export async function deleteFlags(db: Executor, ocids: readonly string[], codes?
   await inChunks(ocids, async (chunk) => {
     if (codes) await sql`delete from flags where ocid in ${textSet(chunk)} and code in ${textSet(codes)}`.execute(db);
     else await sql`delete from flags where ocid in ${textSet(chunk)}`.execute(db);
+  });
+}
+
+/**
+ * Rewrite the /watch facts of these processes from their stored row and flags
+ * (migration 0013): called wherever their flags are written.
+ */
+export async function refreshFlagFacts(db: Executor, ocids: readonly string[]): Promise<void> {
+  await inChunks([...new Set(ocids)], async (chunk) => {
+    await sql`
+      insert into flag_facts ${sql.raw(FLAG_FACTS_SELECT)} where p.ocid in ${textSet(chunk)} group by p.ocid
+      on conflict (ocid) do update set
+        buyer_id = excluded.buyer_id, buyer_name = excluded.buyer_name, buyer_type = excluded.buyer_type,
+        award_fy = excluded.award_fy, current_value_pence = excluded.current_value_pence, currency = excluded.currency,
+        supplier_ids = excluded.supplier_ids, flagged = excluded.flagged, unknown = excluded.unknown`.execute(db);
   });
 }
 
@@ -164,12 +180,6 @@ export async function peerSourcesFor(db: Executor, ocids: readonly string[]): Pr
 // Recompute inputs
 
 /** Contracts per buyer (null: no buyer), for packing a recompute into batches. */
-export async function contractsPerBuyer(db: Executor): Promise<Array<{ buyer_id: bigint | null; n: number }>> {
-  const r = await sql<{ buyer_id: bigint | null; n: number }>`
-    select buyer_id, count(*)::int as n from processes group by buyer_id order by buyer_id nulls last`.execute(db);
-  return r.rows;
-}
-
 /** Processes that have no stored flag inputs (written before 0004, or by another path). */
 export async function processesWithoutExtras(db: Executor, limit: number): Promise<string[]> {
   const r = await sql<{ ocid: string }>`
@@ -219,7 +229,7 @@ export interface AmendmentRow {
   value_after_pence: bigint | null;
 }
 
-export interface BuyerBatchInputs {
+export interface FlagBatchInputs {
   subjects: SubjectRow[];
   items: ContractItemRow[];
   amendments: AmendmentRow[];
@@ -229,45 +239,54 @@ export interface BuyerBatchInputs {
 }
 
 /**
- * Everything a recompute needs for the processes of these buyers (`null` in
- * the list: the processes with no buyer): their stored fields, contract items,
- * amendments and every peer row of these buyers (so each pair is complete).
+ * The next `limit` processes after `afterOcid` in ocid order, with everything
+ * the rules read: a recompute walks the register in key order, so each batch
+ * reads neighbouring rows of every table (processes and their children are
+ * written together, in ocid order when loaded in bulk) instead of one buyer's
+ * contracts scattered across the whole heap. The cross-contract rules' peers
+ * are every row of each buyer–supplier pair the batch's contracts belong to.
  */
-export async function loadBuyerBatch(db: Executor, buyerIds: readonly (bigint | null)[]): Promise<BuyerBatchInputs> {
-  const ids = buyerIds.filter((b): b is bigint => b !== null);
-  const withNull = buyerIds.some((b) => b === null);
-  const ids$ = bigintSet(ids);
-  const inBatch = (col: string) =>
-    withNull
-      ? sql`(${sql.ref(col)} in ${ids$} or ${sql.ref(col)} is null)`
-      : sql`${sql.ref(col)} in ${ids$}`;
-  const [subjects, items, amendments, peers, stored] = await Promise.all([
-    sql<SubjectRow>`
-      select p.ocid, p.status, p.procurement_method, p.procurement_method_details, p.number_of_tenderers,
-             ${isoText("p.tender_published_at")} as tender_published_at, ${isoText("p.tender_deadline")} as tender_deadline,
-             p.original_value_pence, p.current_value_pence, p.currency,
-             ${isoText("p.terminated_at")} as terminated_at, ${isoText("p.end_date")} as end_date,
-             x.method_rationale, ${isoText("x.tender_start_date")} as tender_start_date,
-             ${isoText("x.award_published_at")} as award_published_at, x.termination_reason
-      from processes p left join process_extras x on x.ocid = p.ocid
-      where ${inBatch("p.buyer_id")}`.execute(db),
+export async function loadOcidBatch(db: Executor, afterOcid: string | null, limit: number): Promise<FlagBatchInputs & { lastOcid: string | null }> {
+  const subjects = await sql<SubjectRow>`
+    select p.ocid, p.status, p.procurement_method, p.procurement_method_details, p.number_of_tenderers,
+           ${isoText("p.tender_published_at")} as tender_published_at, ${isoText("p.tender_deadline")} as tender_deadline,
+           p.original_value_pence, p.current_value_pence, p.currency,
+           ${isoText("p.terminated_at")} as terminated_at, ${isoText("p.end_date")} as end_date,
+           x.method_rationale, ${isoText("x.tender_start_date")} as tender_start_date,
+           ${isoText("x.award_published_at")} as award_published_at, x.termination_reason
+    from processes p left join process_extras x on x.ocid = p.ocid
+    where ${afterOcid === null ? sql`true` : sql`p.ocid > ${afterOcid}`}
+    order by p.ocid
+    limit ${limit}`.execute(db);
+  const first = subjects.rows[0]?.ocid;
+  const last = subjects.rows[subjects.rows.length - 1]?.ocid;
+  if (first === undefined || last === undefined) return { subjects: [], items: [], amendments: [], peers: [], stored: [], lastOcid: null };
+  const range = (col: string) => sql`${sql.ref(col)} between ${first} and ${last}`;
+  const [items, amendments, own, stored] = await Promise.all([
     sql<ContractItemRow>`
       select ci.ocid, ci.contract_id, ci.status, ${isoText("ci.date_signed")} as date_signed, ${isoText("ci.end_date")} as end_date
-      from processes p join contract_items ci on ci.ocid = p.ocid
-      where ${inBatch("p.buyer_id")}
-      order by ci.ocid, ci.contract_id`.execute(db),
+      from contract_items ci where ${range("ci.ocid")} order by ci.ocid, ci.contract_id`.execute(db),
     sql<AmendmentRow>`
       select am.ocid, am.contract_id, am.value_before_pence, am.value_after_pence
-      from processes p join amendments am on am.ocid = p.ocid
-      where ${inBatch("p.buyer_id")}
-      order by am.ocid, am.contract_id, am.position`.execute(db),
-    sql<PeerRow>`select ${peerColumns} from flag_peers where ${inBatch("buyer_id")}`.execute(db),
-    sql<FlagRow>`
-      select f.ocid, f.code, f.status, f.evidence, f.threshold
-      from processes p join flags f on f.ocid = p.ocid
-      where ${inBatch("p.buyer_id")}`.execute(db),
+      from amendments am where ${range("am.ocid")} order by am.ocid, am.contract_id, am.position`.execute(db),
+    sql<PeerRow>`select ${peerColumns} from flag_peers where ${range("ocid")}`.execute(db),
+    sql<FlagRow>`select f.ocid, f.code, f.status, f.evidence, f.threshold from flags f where ${range("f.ocid")}`.execute(db),
   ]);
-  return { subjects: subjects.rows, items: items.rows, amendments: amendments.rows, peers: peers.rows, stored: stored.rows };
+  // Every row of the batch's pairs (its own rows among them); rows without a buyer belong to no pair.
+  const pairs = new Map<string, [bigint, bigint]>();
+  for (const r of own.rows) if (r.buyer_id !== null) pairs.set(`${r.buyer_id}/${r.supplier_id}`, [r.buyer_id, r.supplier_id]);
+  const buyers = [...pairs.values()].map(([b]) => b.toString());
+  const suppliers = [...pairs.values()].map(([, sup]) => sup.toString());
+  const pairRows =
+    pairs.size === 0
+      ? []
+      : (
+          await sql<PeerRow>`
+            select ${peerColumns} from flag_peers
+            where (buyer_id, supplier_id) in (select * from unnest(${buyers}::bigint[], ${suppliers}::bigint[]))`.execute(db)
+        ).rows;
+  const peers = [...pairRows, ...own.rows.filter((r) => r.buyer_id === null)];
+  return { subjects: subjects.rows, items: items.rows, amendments: amendments.rows, peers, stored: stored.rows, lastOcid: last };
 }
 
 /**
@@ -356,7 +375,7 @@ export interface WatchQuery {
   maxValue?: bigint | undefined;
 }
 
-/** The filters on `processes p` (everything but the flag itself). */
+/** The filters on `processes p` or `flag_facts p` (everything but the flag itself; both carry these columns). */
 function processFilters(f: WatchQuery) {
   const parts = [sql`true`];
   if (f.buyer !== undefined) parts.push(sql`p.buyer_id = ${f.buyer.toString()}::bigint`);
@@ -380,10 +399,13 @@ export interface FlagCountRow {
 /** Contracts and their value (GBP) per rule and outcome, among the contracts the filters select (the flag filter aside). */
 export async function flagCounts(db: Executor, f: WatchQuery): Promise<FlagCountRow[]> {
   const r = await sql<FlagCountRow>`
-    select f.code, f.status, count(*)::int as contracts, coalesce(sum(${GBP_VALUE}), 0)::int8 as value_pence
-    from flags f join processes p on p.ocid = f.ocid
-    where ${processFilters(f)}
-    group by f.code, f.status`.execute(db);
+    select code, status, count(*)::int as contracts, coalesce(sum(v), 0)::int8 as value_pence
+    from (
+      select unnest(p.flagged) as code, 'flagged' as status, ${GBP_VALUE} as v from flag_facts p where ${processFilters(f)}
+      union all
+      select unnest(p.unknown), 'unknown', ${GBP_VALUE} from flag_facts p where ${processFilters(f)}
+    ) x
+    group by code, status`.execute(db);
   return r.rows;
 }
 
@@ -401,9 +423,8 @@ export interface BuyerFlagRow {
  * value (GBP), and those carrying the flag (the chosen rule, or any rule).
  */
 export async function buyerFlagShares(db: Executor, f: WatchQuery): Promise<BuyerFlagRow[]> {
-  const flagged = f.code
-    ? sql`exists (select 1 from flags fl where fl.ocid = p.ocid and fl.code = ${f.code} and fl.status = ${f.status})`
-    : sql`exists (select 1 from flags fl where fl.ocid = p.ocid and fl.status = ${f.status})`;
+  const codes = f.status === "flagged" ? sql`p.flagged` : sql`p.unknown`;
+  const flagged = f.code ? sql`${f.code} = any(${codes})` : sql`cardinality(${codes}) > 0`;
   const r = await sql<BuyerFlagRow>`
     select buyer_id, max(buyer_name) as buyer_name, count(*)::int as contracts,
            coalesce(sum(v), 0)::int8 as value_pence,
@@ -411,7 +432,7 @@ export async function buyerFlagShares(db: Executor, f: WatchQuery): Promise<Buye
            coalesce(sum(v) filter (where flagged), 0)::int8 as flagged_value_pence
     from (
       select p.buyer_id, p.buyer_name, ${GBP_VALUE} as v, ${flagged} as flagged
-      from processes p where ${processFilters(f)}
+      from flag_facts p where ${processFilters(f)}
     ) x
     group by buyer_id`.execute(db);
   return r.rows;

@@ -25,6 +25,7 @@ import { BadRequest, searchContracts } from "../../app/services/register.server"
 import { getMeta } from "../../db/queries/write";
 import { generateDemo } from "../../seeds/generate";
 import { loadDemo } from "../../seeds/load";
+import { FLAG_FACTS_SELECT } from "../../db/migrations/0013_flag_facts";
 import { openTestDatabase, type TestDb } from "../setup/test-db";
 
 const CONTRACTS = 3_200;
@@ -78,6 +79,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
+
+/** Rows of flag_facts that differ from the same facts computed afresh from processes and flags (migration 0013). */
+async function flagFactsDrift(): Promise<number> {
+  const r = await sql<{ n: number }>`
+    with fresh as (${sql.raw(FLAG_FACTS_SELECT)} group by p.ocid)
+    select count(*)::int as n from fresh full join flag_facts x using (ocid)
+    where x.ocid is null or fresh.ocid is null
+       or (fresh.buyer_id, fresh.buyer_name, fresh.buyer_type, fresh.award_fy, fresh.current_value_pence, fresh.currency, fresh.supplier_ids, fresh.flagged, fresh.unknown)
+          is distinct from (x.buyer_id, x.buyer_name, x.buyer_type, x.award_fy, x.current_value_pence, x.currency, x.supplier_ids, x.flagged, x.unknown)`.execute(t.db);
+  return r.rows[0]!.n;
+}
 
 describe(`red flags on write and on recompute (${process.env.TEST_DATABASE_URL ? "PostgreSQL server" : "PGlite"})`, () => {
   it("stores, for every contract, the flags the rules give with all contracts in view", async () => {
@@ -137,8 +149,15 @@ describe(`red flags on write and on recompute (${process.env.TEST_DATABASE_URL ?
     expect(result.changed).toBeGreaterThan(0);
     expect((await snapshot("code = 'short-tender'"))[0]!.threshold).toContain("15 days");
     expect(await getFlagConfig(t.db)).toEqual(config);
+    expect(await flagFactsDrift()).toBe(0);
     // Back to the defaults for the tests that follow.
     await recomputeAllFlags(t.db, DEFAULT_FLAG_CONFIG);
+    expect(await flagFactsDrift()).toBe(0);
+  });
+
+  it("keeps /watch's facts (flag_facts) equal to the processes and flags they are read from", async () => {
+    expect(Number((await sql<{ n: string }>`select count(*)::text as n from flag_facts`.execute(t.db)).rows[0]!.n)).toBe(CONTRACTS);
+    expect(await flagFactsDrift()).toBe(0);
   });
 
   it("rebuilds from the releases the contracts that have no stored flag inputs", async () => {
@@ -236,6 +255,10 @@ describe("cross-contract flags follow each write", () => {
     // A correction: the fourth contract was awarded after an open procedure.
     await publish(award(4, 2, "2023-09-10T10:00:00Z", { supplier: "90000001", method: "open" }));
     expect(await flagStatus("repeat-direct-awards", ocids)).toEqual([null, null, null, null]);
+  });
+
+  it("leaves /watch's facts equal to the processes and flags after those writes", async () => {
+    expect(await flagFactsDrift()).toBe(0);
   });
 
   it("flags two contracts under the threshold within 90 days whose sum exceeds it, and not a third far away", async () => {
