@@ -667,7 +667,7 @@ function ratio(part: bigint, whole: bigint): number | null {
 }
 
 async function computeSummary(db: Executor, q: WatchQuery): Promise<WatchSummary> {
-  const [counts, perBuyer] = await Promise.all([flagCounts(db, q), buyerFlagShares(db, q)]);
+  const [counts, perBuyer] = await Promise.all([flagCounts(db, q, FLAG_CODES), buyerFlagShares(db, q)]);
   const byFlag: FlagFigure[] = FLAG_CODES.map((code) => {
     const flagged = counts.find((c) => c.code === code && c.status === "flagged");
     const unknown = counts.find((c) => c.code === code && c.status === "unknown");

@@ -397,16 +397,25 @@ export interface FlagCountRow {
 }
 
 /** Contracts and their value (GBP) per rule and outcome, among the contracts the filters select (the flag filter aside). */
-export async function flagCounts(db: Executor, f: WatchQuery): Promise<FlagCountRow[]> {
-  const r = await sql<FlagCountRow>`
-    select code, status, count(*)::int as contracts, coalesce(sum(v), 0)::int8 as value_pence
-    from (
-      select unnest(p.flagged) as code, 'flagged' as status, ${GBP_VALUE} as v from flag_facts p where ${processFilters(f)}
-      union all
-      select unnest(p.unknown), 'unknown', ${GBP_VALUE} from flag_facts p where ${processFilters(f)}
-    ) x
-    group by code, status`.execute(db);
-  return r.rows;
+export async function flagCounts(db: Executor, f: WatchQuery, codes: readonly string[]): Promise<FlagCountRow[]> {
+  if (codes.length === 0) return [];
+  // One pass over the facts, two aggregates per rule and outcome (no unnest).
+  const cols = codes.flatMap((code, i) =>
+    (["flagged", "unknown"] as const).map(
+      (status) => sql`count(*) filter (where ${code} = any(p.${sql.raw(status)}))::int as ${sql.raw(`c${i}_${status}`)},
+        coalesce(sum(${GBP_VALUE}) filter (where ${code} = any(p.${sql.raw(status)})), 0)::int8 as ${sql.raw(`v${i}_${status}`)}`,
+    ),
+  );
+  const r = await sql<Record<string, number | bigint>>`select ${sql.join(cols)} from flag_facts p where ${processFilters(f)}`.execute(db);
+  const row = r.rows[0] ?? {};
+  return codes.flatMap((code, i) =>
+    (["flagged", "unknown"] as const).map((status) => ({
+      code,
+      status,
+      contracts: Number(row[`c${i}_${status}`] ?? 0),
+      value_pence: BigInt(row[`v${i}_${status}`] ?? 0),
+    })),
+  );
 }
 
 export interface BuyerFlagRow {
