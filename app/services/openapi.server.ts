@@ -12,7 +12,18 @@
 import { z } from "zod";
 import { FLAG_CODES } from "../domain/flags/config";
 import { BUYER_TYPES, ITL1_REGIONS, MISSIONS, REGISTER_STATUSES, SENSITIVE_SECTORS } from "../domain/types";
-import { METHODS, RegisterFiltersSchema, SCALE_FILTERS, SORTS, SUPPLIER_COUNTRIES, SUPPLIER_REGIONS } from "./register-filters";
+import {
+  BUYER_REGIONS,
+  CPV_FAMILY_FILTERS,
+  GROUP_COUNTRIES,
+  METHODS,
+  MISSION_FILTERS,
+  RegisterFiltersSchema,
+  SCALE_FILTERS,
+  SORTS,
+  SUPPLIER_COUNTRIES,
+  SUPPLIER_REGIONS,
+} from "./register-filters";
 import { StatsParamsSchema } from "./stats.server";
 import { SENSITIVE_API_PARAMS, SensitiveFiltersSchema } from "./sensitive.server";
 import { PolicyParamsSchema } from "./stats-policy.server";
@@ -293,8 +304,15 @@ const REGISTER_PARAM_DOCS: Record<string, ParamDoc> = {
   consultancy: { description: "Consultancy by the register's rule (see /methodology)." },
   status: { description: "Register status; open and closed are decided against the current time.", enum: REGISTER_STATUSES },
   method: { description: "Procedure type.", enum: Object.keys(METHODS) },
-  region: { description: "The buyer's ITL1 region.", enum: Object.keys(ITL1_REGIONS) },
-  mission: { description: "Government mission the contract serves.", enum: Object.keys(MISSIONS) },
+  region: {
+    description:
+      "The buyer's ITL1 region (a code TLC to TLN), or overseas (a buyer registered outside the UK) or unknown (a buyer whose region is not known). See /methodology for how regions are derived.",
+    enum: Object.keys(BUYER_REGIONS),
+  },
+  mission: {
+    description: "Government mission the contract serves (tender.x_missions), or none (no mission tag) or any (at least one mission tag).",
+    enum: Object.keys(MISSION_FILTERS),
+  },
   sector: { description: "Sensitive sector.", enum: Object.keys(SENSITIVE_SECTORS) },
   minValue: { description: "Minimum current value, in pounds (e.g. 250000 or 1234.50)." },
   maxValue: { description: "Maximum current value, in pounds." },
@@ -309,6 +327,18 @@ const REGISTER_PARAM_DOCS: Record<string, ParamDoc> = {
   supplierCountry: { description: "At least one supplier registered in the UK, overseas, or of unknown country (no country = unknown, never UK).", enum: Object.keys(SUPPLIER_COUNTRIES) },
   orgType: { description: "At least one supplier of this organisation type.", enum: [...ORG_TYPES] },
   supplierRegion: { description: "At least one supplier in this ITL1 region, overseas, or of unknown region.", enum: Object.keys(SUPPLIER_REGIONS) },
+  group: { description: "At least one supplier in this parent group (a group id); value is the part that went to the group's suppliers." },
+  groupCountry: {
+    description:
+      "At least one supplier whose parent group is registered in the UK, overseas, or of unknown country; none: a supplier with no parent group known.",
+    enum: Object.keys(GROUP_COUNTRIES),
+  },
+  cpvFamily: {
+    description: "Main CPV code in this family of the policy configuration (the prefixes are on /methodology).",
+    enum: Object.keys(CPV_FAMILY_FILTERS),
+  },
+  fromFy: { description: 'First financial year of award, e.g. "2024-25" (inclusive).', pattern: FY_PATTERN },
+  toFy: { description: 'Last financial year of award, e.g. "2024-25" (inclusive; not before fromFy).', pattern: FY_PATTERN },
   sort: { description: "Order of the results; relevance needs q. Ties are broken by ocid, so pages are stable.", enum: Object.keys(SORTS) },
   cursor: { description: "Opaque position from a previous page's links.next; do not build it yourself." },
 };
@@ -355,6 +385,11 @@ const SENSITIVE_PARAM_DOCS: Record<string, ParamDoc> = {
   cpv: { description: "CPV code or prefix (2 to 8 digits) of the main classification." },
   fy: { description: 'Financial year of the award, e.g. "2024-25".', pattern: FY_PATTERN },
   transparency: { description: "Only contracts with (yes) or without (no) a transparency document." },
+  supplier: { description: "One supplier's id (from /api/v1/suppliers): contracts with this supplier." },
+  minValue: { description: "Minimum current value, in pounds (e.g. 250000 or 1234.50)." },
+  maxValue: { description: "Maximum current value, in pounds (not below minValue)." },
+  from: { description: "Sort date (the award date, else the tender's publication) on or after this day, YYYY-MM-DD (UK days)." },
+  to: { description: "Sort date on or before this day, YYYY-MM-DD (UK days; not before from)." },
 };
 
 type JsonSchema = Record<string, unknown>;

@@ -135,6 +135,9 @@ test.describe("filters by supplier, value and dates without JavaScript", () => {
 test("the methodology page shows the CPV rule and the document types that count", async ({ page }) => {
   await page.goto("/methodology#sensitive-sectors");
   await expect(page.getByTestId("sector-cpv-rule")).toContainText("48814");
+  // Technology is a rule of its own, with CPV labels; each table is named by its caption.
+  await expect(page.getByRole("table", { name: "CPV prefixes that count as technology" })).toContainText("Telecommunications services");
+  await expect(page.getByRole("table", { name: "Postcode areas by ITL1 region" })).toContainText("Scotland (TLM)");
   await expect(page.getByTestId("transparency-document-types")).toContainText("x_algorithmicTransparencyRecord");
   await page.getByRole("link", { name: "sensitive-sector technology register" }).click();
   await expect(page).toHaveURL(/\/sensitive$/);

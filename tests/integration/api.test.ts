@@ -17,6 +17,7 @@ import {
   ConsultancySchema,
   ContractListSchema,
   ProblemSchema,
+  SensitiveStatsSchema,
   SmeShareSchema,
   SupplierListSchema,
   type openApiDocument,
@@ -32,6 +33,8 @@ import { loader as feedLoader } from "../../app/routes/contracts.feed[.]atom";
 import { loader as smeLoader } from "../../app/routes/api.v1.stats.sme-share";
 import { loader as consultancyLoader } from "../../app/routes/api.v1.stats.consultancy";
 import { loader as concentrationLoader } from "../../app/routes/api.v1.stats.concentration";
+import { loader as sensitiveLoader } from "../../app/routes/api.v1.stats.sensitive";
+import { ITL1_REGIONS, MISSIONS } from "../../app/domain/types";
 import { type TestDb, openTestDatabase } from "../setup/test-db";
 import { type Json, callLoader, loaderArgs, realReleases, tempDir, writeJsonLines } from "./import-fixtures";
 
@@ -233,6 +236,49 @@ describe("GET /api/v1/openapi.json", () => {
     ConsultancySchema.parse(await cons.json());
     const conc = await callLoader(concentrationLoader, t.db, `${O}/api/v1/stats/concentration?fy=2023-24`);
     ConcentrationSchema.parse(await conc.json());
+  });
+
+  it("documents the policy click-through filters and the sensitive statistics' filters, with the values the API takes", async () => {
+    const { body } = await get(openapiLoader, "/api/v1/openapi.json");
+    const doc = body as ReturnType<typeof openApiDocument>;
+    type Param = { name: string; description?: string; schema: { enum?: string[]; pattern?: string } };
+    const param = (path: string, name: string) =>
+      ((doc.paths as unknown as Record<string, { get: { parameters: Param[] } }>)[path]!.get.parameters).find((p) => p.name === name)!;
+    for (const path of ["/api/v1/contracts", "/api/v1/ocds/releases", "/api/v1/suppliers", "/api/v1/buyers"]) {
+      for (const name of ["group", "groupCountry", "cpvFamily", "fromFy", "toFy", "region", "mission"]) {
+        expect(param(path, name).description, `${path} ${name}`).toMatch(/\w{3}/);
+      }
+    }
+    const c = (name: string) => param("/api/v1/contracts", name);
+    expect(c("group").description).toContain("parent group");
+    expect(c("groupCountry").schema.enum).toEqual(["uk", "overseas", "unknown", "none"]);
+    expect(c("cpvFamily").schema.enum).toEqual(["cloud", "software"]);
+    expect(c("region").schema.enum).toEqual([...Object.keys(ITL1_REGIONS), "overseas", "unknown"]);
+    expect(c("mission").schema.enum).toEqual([...Object.keys(MISSIONS), "none", "any"]);
+    for (const name of ["fromFy", "toFy"]) {
+      expect(c(name).description).toContain("2024-25");
+      const pattern = new RegExp(c(name).schema.pattern!);
+      expect(pattern.test("2024-25")).toBe(true);
+      expect(pattern.test("2024")).toBe(false);
+    }
+    // Every documented value is one the filters accept, and a value outside the list is refused naming the parameter.
+    for (const name of ["groupCountry", "cpvFamily", "region", "mission"] as const) {
+      for (const v of c(name).schema.enum!) expect(parseRegisterFilters(new URLSearchParams({ [name]: v })).ok, `${name}=${v}`).toBe(true);
+      const bad = await get(contractsLoader, `/api/v1/contracts?${name}=nowhere`);
+      expect(bad.res.status, name).toBe(400);
+      expect(ProblemSchema.parse(await bad.res.json()).errors!.map((e) => e.param)).toEqual([name]);
+    }
+    const ok = await get(contractsLoader, "/api/v1/contracts?groupCountry=none&cpvFamily=software&fromFy=2023-24&toFy=2024-25&region=unknown&mission=none");
+    expect(ok.res.status).toBe(200);
+    ContractListSchema.parse(ok.body);
+
+    const s = (name: string) => param("/api/v1/stats/sensitive", name);
+    expect(s("supplier").description).toContain("supplier");
+    for (const name of ["minValue", "maxValue"]) expect(s(name).description).toContain("pounds");
+    for (const name of ["from", "to"]) expect(s(name).description).toContain("YYYY-MM-DD");
+    const sensitive = await callLoader(sensitiveLoader, t.db, `${O}/api/v1/stats/sensitive?minValue=1000&maxValue=5000000.50&from=2022-04-01&to=2025-03-31`);
+    expect(sensitive.status).toBe(200);
+    SensitiveStatsSchema.parse(await sensitive.json());
   });
 });
 
