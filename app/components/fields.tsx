@@ -8,12 +8,19 @@ export function SelectField(props: {
   options: Array<[string, string]>;
   anyLabel?: string;
   error?: string | undefined;
+  hint?: ReactNode;
 }) {
+  const describedBy = [props.hint ? `${props.id}-hint` : null, props.error ? `${props.id}-error` : null].filter(Boolean).join(" ");
   return (
     <div className={`govuk-form-group${props.error ? " govuk-form-group--error" : ""}`}>
       <label className="govuk-label govuk-label--s" htmlFor={props.id}>
         {props.label}
       </label>
+      {props.hint ? (
+        <div id={`${props.id}-hint`} className="govuk-hint">
+          {props.hint}
+        </div>
+      ) : null}
       {props.error ? (
         <p id={`${props.id}-error`} className="govuk-error-message">
           <span className="govuk-visually-hidden">Error:</span> {props.error}
@@ -24,7 +31,7 @@ export function SelectField(props: {
         id={props.id}
         name={props.id}
         defaultValue={props.value ?? ""}
-        aria-describedby={props.error ? `${props.id}-error` : undefined}
+        aria-describedby={describedBy || undefined}
       >
         <option value="">{props.anyLabel ?? "Any"}</option>
         {props.options.map(([v, l]) => (
