@@ -279,12 +279,13 @@ async function registerSnapshot(db: DB, opts: { names: boolean } = { names: true
   const keyById = new Map(orgs.map((o) => [String(o.id), o.key]));
   const k = (id: unknown) => (id === null || id === undefined ? null : (keyById.get(String(id)) ?? `?${String(id)}`));
   const processes = (await db.selectFrom("processes").selectAll().orderBy("ocid").execute()).map((p) => {
-    const { updated_at: _u, search: _s, buyer_id, supplier_ids, buyer_name, supplier_names, ...rest } = p;
+    const { updated_at: _u, search: _s, buyer_id, supplier_ids, buyer_name, supplier_names, buyer_region, ...rest } = p;
     return {
       ...rest,
       buyer: k(buyer_id),
       suppliers: supplier_ids.map(k),
-      ...(opts.names ? { buyer_name, supplier_names } : {}),
+      // The buyer's region comes from its address (postcode), so it follows the address read last, as the names do.
+      ...(opts.names ? { buyer_name, supplier_names, buyer_region } : {}),
     };
   });
   // An organisation's name and address are those of the last release read that gave them, so they depend on the order of reading.
