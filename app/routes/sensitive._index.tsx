@@ -1,4 +1,5 @@
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { SupplierChoices } from "../components/SupplierChoices";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "../components/charts/ChartFigure";
 import { ErrorSummary, errorTitle } from "../components/ErrorSummary";
@@ -11,7 +12,7 @@ import { SENSITIVE_SORTS, type SensitiveSort } from "../domain/sensitive";
 import { BUYER_TYPES, SENSITIVE_SECTORS } from "../domain/types";
 import { BUYER_TYPE_LABELS, buyerTypeLabel, formatCount, formatDate, statusLabel } from "../lib/format";
 import { BadRequest, badRequestResponse } from "../services/register.server";
-import { type SupplierNameLookup, lookupSupplierName } from "../services/flags.server";
+import { type SupplierNameLookup, lookupSupplierName } from "../services/register-form.server";
 import { sensitivePage } from "../services/sensitive.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -144,23 +145,7 @@ export default function SensitiveRegister() {
           </Form>
         </div>
         <div className="app-filter-layout__content">
-          {choices ? (
-            <div className="govuk-inset-text" data-testid="supplier-choices">
-              <h2 className="govuk-heading-s">
-                {choices.more ? `More than ${choices.matches.length}` : choices.matches.length} suppliers’ names match “{choices.query}”: choose one
-              </h2>
-              <ul className="govuk-list">
-                {choices.matches.map((m) => (
-                  <li key={m.id}>
-                    <Link className="govuk-link" to={m.href}>
-                      {m.name}
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-              {choices.more ? <p className="govuk-body">Type more of the name to narrow the list.</p> : null}
-            </div>
-          ) : null}
+          {choices ? <SupplierChoices {...choices} /> : null}
           {d.supplier ? (
             <p className="govuk-body">
               Supplier: <strong>{d.supplier.name}</strong>{" "}

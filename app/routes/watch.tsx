@@ -1,5 +1,6 @@
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { SupplierChoices } from "../components/SupplierChoices";
 import { ErrorSummary, errorTitle } from "../components/ErrorSummary";
 import { SelectField, TextField } from "../components/fields";
 import { Pagination } from "../components/Pagination";
@@ -8,7 +9,8 @@ import { fyLabel, fyOf } from "../domain/metrics/fy";
 import { formatHeadline, formatPounds, formatShare } from "../domain/money";
 import { BUYER_TYPES } from "../domain/types";
 import { BUYER_TYPE_LABELS, buyerTypeLabel, formatCount, formatDate } from "../lib/format";
-import { type SupplierNameLookup, WATCH_BUYER_OPTIONS, lookupSupplierName, parseWatchFilters, watchBuyerOptions, watchPage } from "../services/flags.server";
+import { WATCH_BUYER_OPTIONS, parseWatchFilters, watchBuyerOptions, watchPage } from "../services/flags.server";
+import { type SupplierNameLookup, lookupSupplierName } from "../services/register-form.server";
 import { WATCH_SORTS, WATCH_STATUSES, registerQueryString, watchQueryString } from "../services/watch-filters";
 import { BadRequest, badRequestResponse } from "../services/register.server";
 
@@ -140,23 +142,7 @@ export default function Watch() {
           </Form>
         </div>
         <div className="app-filter-layout__content">
-          {choices ? (
-            <div className="govuk-inset-text" data-testid="supplier-choices">
-              <h2 className="govuk-heading-s">
-                {choices.more ? `More than ${choices.matches.length}` : choices.matches.length} suppliers’ names match “{choices.query}”: choose one
-              </h2>
-              <ul className="govuk-list">
-                {choices.matches.map((m) => (
-                  <li key={m.id}>
-                    <Link className="govuk-link" to={m.href}>
-                      {m.name}
-                    </Link>
-                  </li>
-                ))}
-              </ul>
-              {choices.more ? <p className="govuk-body">Type more of the name to narrow the list.</p> : null}
-            </div>
-          ) : null}
+          {choices ? <SupplierChoices {...choices} /> : null}
           {d.buyer ? (
             <p className="govuk-body">
               Buyer: <strong>{d.buyer.name}</strong>{" "}

@@ -32,7 +32,6 @@ import {
   buyersWithFlags,
   flagCodesFor,
   supplierNamesFor,
-  suppliersNamed,
   flagCounts,
   watchList,
   type ExtrasRow,
@@ -776,38 +775,9 @@ export async function watchBuyerOptions(db: Executor): Promise<{ buyers: Array<{
   return value;
 }
 
-export type SupplierNameLookup =
-  | { kind: "one"; id: string; name: string }
-  | { kind: "none"; query: string }
-  | { kind: "many"; query: string; matches: Array<{ id: string; name: string }>; more: boolean };
-
-/** How many suppliers a name that matches several lists (to choose from). */
-export const SUPPLIER_CHOICES = 20;
-
-/**
- * A supplier name typed in a filter form, resolved to a supplier: one exact
- * match (by normalised name) or only one match at all is that supplier;
- * otherwise none, or the suppliers to choose from.
- */
-export async function lookupSupplierName(db: Executor, name: string): Promise<SupplierNameLookup> {
-  const normalised = normaliseName(name);
-  if (normalised === "") return { kind: "none", query: name };
-  const rows = await suppliersNamed(db, normalised, SUPPLIER_CHOICES + 1);
-  const exact = rows.filter((r) => r.exact);
-  const one = exact.length === 1 ? exact[0] : rows.length === 1 ? rows[0] : undefined;
-  if (one) return { kind: "one", id: one.id.toString(), name: one.name };
-  if (rows.length === 0) return { kind: "none", query: name };
-  return {
-    kind: "many",
-    query: name,
-    matches: rows.slice(0, SUPPLIER_CHOICES).map((r) => ({ id: r.id.toString(), name: r.name })),
-    more: rows.length > SUPPLIER_CHOICES,
-  };
-}
-
 /** Everything /watch shows: the figures, and a page of the contracts behind them with their flags. */
 export async function watchPage(db: Executor, sp: URLSearchParams, limit = 25) {
-  // A supplier name is the form's way in; the page resolves it to `supplier` (see lookupSupplierName).
+  // A supplier name is the form's way in; the page resolves it to `supplier` (see lookupSupplierName in register-form.server.ts).
   const { supplierName: _name, ...filters } = parseWatchFilters(sp);
   const sort: WatchSort = filters.sort ?? "newest";
   const cursor = filters.cursor ? decodeCursor(filters.cursor, sort) : null;

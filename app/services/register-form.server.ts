@@ -111,3 +111,32 @@ export async function resolveSupplierName(db: DB, sp: URLSearchParams): Promise<
     },
   };
 }
+
+export type SupplierNameLookup =
+  | { kind: "one"; id: string; name: string }
+  | { kind: "none"; query: string }
+  | { kind: "many"; query: string; matches: Array<{ id: string; name: string }>; more: boolean };
+
+/** How many suppliers a name that matches several lists (to choose from). */
+export const SUPPLIER_CHOICES = 20;
+
+/**
+ * A supplier name typed in a filter form, resolved to a supplier: one exact
+ * match (by normalised name) or only one match at all is that supplier;
+ * otherwise none, or the suppliers to choose from.
+ */
+export async function lookupSupplierName(db: DB, name: string): Promise<SupplierNameLookup> {
+  const normalised = normaliseName(name);
+  if (normalised === "") return { kind: "none", query: name };
+  const rows = await suppliersByName(db, normalised, name, SUPPLIER_CHOICES + 1);
+  const exact = rows.filter((r) => r.exact);
+  const one = exact.length === 1 ? exact[0] : rows.length === 1 ? rows[0] : undefined;
+  if (one) return { kind: "one", id: one.id.toString(), name: one.name };
+  if (rows.length === 0) return { kind: "none", query: name };
+  return {
+    kind: "many",
+    query: name,
+    matches: rows.slice(0, SUPPLIER_CHOICES).map((r) => ({ id: r.id.toString(), name: r.name })),
+    more: rows.length > SUPPLIER_CHOICES,
+  };
+}

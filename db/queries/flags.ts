@@ -526,27 +526,3 @@ export async function buyersWithFlags(db: Executor, max: number): Promise<{ buye
     limit ${max}`.execute(db);
   return { buyers: r.rows.map(({ id, name, flagged }) => ({ id, name, flagged })), total: r.rows[0]?.total ?? 0 };
 }
-
-export interface SupplierNameMatch {
-  id: bigint;
-  name: string;
-  exact: boolean;
-}
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/**
- * Suppliers named on an award whose normalised name contains `normalised`
- * (app/domain/ocds/text.ts normaliseName): exact matches first, then names
- * starting with it, then by name. At most `limit` rows.
- */
-export async function suppliersNamed(db: Executor, normalised: string, limit: number): Promise<SupplierNameMatch[]> {
-  const r = await sql<SupplierNameMatch>`
-    select o.id, o.name, o.normalised_name = ${normalised} as exact
-    from organisations o
-    where o.is_supplier and o.normalised_name like ${`%${likeEscape(normalised)}%`} escape '\\'
-      and exists (select 1 from award_suppliers s where s.supplier_id = o.id)
-    order by (o.normalised_name = ${normalised}) desc, (o.normalised_name like ${`${likeEscape(normalised)}%`} escape '\\') desc, o.name, o.id
-    limit ${limit}`.execute(db);
-  return r.rows;
-}

@@ -9,9 +9,9 @@ import { FLAG_CODES } from "../../app/domain/flags";
 import type { OcdsRelease } from "../../app/domain/types";
 import { ingestReleases } from "../../app/services/ingest.server";
 import { BadRequest } from "../../app/services/register.server";
+import { lookupSupplierName } from "../../app/services/register-form.server";
 import {
   WATCH_BUYER_OPTIONS,
-  lookupSupplierName,
   parseWatchFilters,
   toWatchQuery,
   watchBuyerOptions,
