@@ -1,8 +1,8 @@
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { SupplierChoices } from "../components/SupplierChoices";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "../components/charts/ChartFigure";
 import { ErrorSummary, errorTitle } from "../components/ErrorSummary";
+import { SupplierChoices } from "../components/SupplierChoices";
 import { withSvg } from "../components/charts/render.server";
 import { SelectField, TextField } from "../components/fields";
 import { Pagination } from "../components/Pagination";
