@@ -111,7 +111,7 @@ const objects = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Ob
 
 /**
  * Copy `copy` of a real release: fresh ocid and id; its suppliers renamed
- * (name, identifier and party id suffixed with the copy number). Buyers are
+ * (name prefixed, identifier and party id suffixed with the copy number). Buyers are
  * kept, so each buyer's contracts multiply; without fresh suppliers every
  * buyer–supplier pair would recur once per copy on the same dates, which no
  * real register holds (and which makes the cross-contract red-flag rules
@@ -127,7 +127,7 @@ function copyOf(r: Obj, copy: number): Obj {
     if (!roles.includes("supplier") || roles.includes("buyer")) continue;
     renamed.add(String(p.id));
     p.id = `${String(p.id)}-b${copy}`;
-    if (typeof p.name === "string") p.name = `${p.name} ${copy}`;
+    if (typeof p.name === "string") p.name = copyName(p.name, copy);
     const ident = p.identifier as Obj | undefined;
     if (ident && typeof ident.id === "string" && ident.id !== "") ident.id = `${ident.id}-b${copy}`;
   }
@@ -135,11 +135,19 @@ function copyOf(r: Obj, copy: number): Obj {
     for (const s of objects(a.suppliers)) {
       if (!renamed.has(String(s.id))) continue;
       s.id = `${String(s.id)}-b${copy}`;
-      if (typeof s.name === "string") s.name = `${s.name} ${copy}`;
+      if (typeof s.name === "string") s.name = copyName(s.name, copy);
     }
   }
   return c;
 }
+
+/**
+ * A supplier's name in copy `copy`: the copy number first, because supplier
+ * resolution reads a name up to "T/A" (trading as) and without legal
+ * suffixes, so a number appended to "X Ltd T/A Y" would be dropped and every
+ * copy would resolve to one supplier.
+ */
+const copyName = (name: string, copy: number) => `Copy ${copy} ${name}`;
 
 /** Write TOTAL releases as JSON Lines, streamed (the file may be gigabytes). */
 async function writeInput(file: string): Promise<number> {
