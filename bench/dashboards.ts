@@ -106,15 +106,18 @@ console.log(
 
 /**
  * One pass over every endpoint. "cached": as served (figures and chart SVG are
- * cached per data version, so repeated requests for the same view skip the
- * queries); "uncached": STATS_CACHE=off, every request runs its queries and
- * renders its charts (the cost of a view nobody has asked for since the last write).
+ * cached per data version, and whole anonymous pages replayed while the data
+ * is unchanged, so repeated requests for the same view skip the queries and
+ * the rendering); "uncached": STATS_CACHE=off and PAGE_CACHE=off, every request
+ * runs its queries and renders its page (the cost of a view nobody has asked
+ * for since the last write).
  */
 async function pass(mode: "cached" | "uncached"): Promise<string[][]> {
   const server = await startServer({
     DATABASE_URL: benchUrl(),
     RATE_LIMIT_API_PER_MINUTE: "100000000",
     STATS_CACHE: mode === "cached" ? "on" : "off",
+    PAGE_CACHE: mode === "cached" ? "on" : "off",
   });
   console.log(`\n${mode}:`);
   const rows: string[][] = [];

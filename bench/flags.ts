@@ -92,27 +92,35 @@ try {
   }
   await sql`analyze flags`.execute(h.db);
 
-  server = await startServer({ DATABASE_URL: benchUrl() });
+  // As served (page cache on, the default), then with PAGE_CACHE=off (every request rendered from the database).
   const pages = ["/watch", "/opportunities", "/watch?flag=single-bid&buyerType=central", "/opportunities?sme=yes&cpv=72&sort=value"];
-  console.log(`\nHTTP, ${CONNECTIONS} connections, ${SECONDS} s per page (${server.base}):`);
-  const rows: string[][] = [];
-  for (const path of pages) {
-    const first = await timedGet(`${server.base}${path}`);
-    for (let i = 0; i < 3; i++) await timedGet(`${server.base}${path}`);
-    const r = await cannon(`${server.base}${path}`, SECONDS);
-    rows.push([
-      path,
-      `${first.status} in ${ms(first.ms)}`,
-      String(r.requests),
-      ms(percentile(r.times, 50)),
-      ms(percentile(r.times, 95)),
-      String(r.errors + r.non2xx),
-    ]);
+  for (const [label, env] of [
+    ["page cache on (default)", {}],
+    ["PAGE_CACHE=off", { PAGE_CACHE: "off" }],
+  ] as const) {
+    server = await startServer({ DATABASE_URL: benchUrl(), ...env });
+    console.log(`\nHTTP, ${label}, ${CONNECTIONS} connections, ${SECONDS} s per page (${server.base}):`);
+    const rows: string[][] = [];
+    for (const path of pages) {
+      const first = await timedGet(`${server.base}${path}`);
+      for (let i = 0; i < 3; i++) await timedGet(`${server.base}${path}`);
+      const r = await cannon(`${server.base}${path}`, SECONDS);
+      rows.push([
+        path,
+        `${first.status} in ${ms(first.ms)}`,
+        String(r.requests),
+        ms(percentile(r.times, 50)),
+        ms(percentile(r.times, 95)),
+        String(r.errors + r.non2xx),
+      ]);
+    }
+    await server.stop();
+    server = null;
+    const head = ["page", "first request", "requests", "p50", "p95", "errors"];
+    const widths = head.map((hd, i) => Math.max(hd.length, ...rows.map((r) => (r[i] ?? "").length)));
+    const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+    console.log([line(head), ...rows.map(line)].join("\n"));
   }
-  const head = ["page", "first request", "requests", "p50", "p95", "errors"];
-  const widths = head.map((hd, i) => Math.max(hd.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
-  console.log([line(head), ...rows.map(line)].join("\n"));
   console.log("Goal: p95 under 150 ms for /watch and /opportunities.");
 } finally {
   await server?.stop();

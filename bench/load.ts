@@ -54,7 +54,7 @@ try {
     paths.map((p) => server.base + p),
     { connections: CONNECTIONS, seconds: SECONDS },
   );
-  console.log(`\nLoad: ${CONNECTIONS} clients for ${SECONDS} s, ${BENCH_CONTRACTS.toLocaleString("en-GB")} contracts, mixed pages and API`);
+  console.log(`\nLoad: ${CONNECTIONS} clients for ${SECONDS} s, ${BENCH_CONTRACTS.toLocaleString("en-GB")} contracts, mixed pages and API; page cache ${process.env.PAGE_CACHE ?? "on"} (PAGE_CACHE=off npm run bench:load renders every request)`);
   console.log(`requests ${r.requests}, throughput ${r.rps.toFixed(1)} req/s`);
   console.log(`p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  p99 ${ms(r.p99)}`);
   console.log(`errors ${r.errors} (network) + ${r.non2xx} (non-2xx); statuses ${JSON.stringify(r.statuses)}`);

@@ -1,0 +1,3 @@
+import { ensureBenchDatabase } from "/work/main/bench/lib";
+const h = await ensureBenchDatabase();
+await h.close();
