@@ -52,6 +52,11 @@ const EnvSchema = z
     DATABASE_URL: z.string().url().optional(),
     DATABASE_READ_URL: z.string().url().optional(),
     DATA_DIR: z.string().min(1).default(".data/pglite"),
+    /** The embedded database's shared_buffers (read by db/client.ts, which every CLI shares): a size such as 64MB. */
+    PGLITE_SHARED_BUFFERS: z
+      .string()
+      .regex(/^\d+(kB|MB|GB)$/, "must be a size such as 64MB (a number and kB, MB or GB)")
+      .optional(),
     SESSION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
     DEMO_CONTRACTS: z.coerce.number().int().min(0).max(2_000_000).default(20_000),
     DEMO_SEED: z.coerce.number().int().default(1),

@@ -146,11 +146,12 @@ describe("demonstration data at start (loadDemoIfEmpty)", () => {
 
 describe("npm start (scripts/start.ts) on PGlite", () => {
   it("a bad FLAG_* threshold stops start-up with a message naming the variable", async () => {
-    const app = await start({ DATA_DIR: tempDir(), FLAG_SHORT_TENDER_DAYS: "soon", TRUST_PROXY: "everyone" }, { waitForHealth: false });
+    const app = await start({ DATA_DIR: tempDir(), FLAG_SHORT_TENDER_DAYS: "soon", TRUST_PROXY: "everyone", PGLITE_SHARED_BUFFERS: "lots" }, { waitForHealth: false });
     expect(await app.exited).toBe(1);
     expect(app.out()).toContain("Invalid environment:");
     expect(app.out()).toMatch(/FLAG_SHORT_TENDER_DAYS: must be a finite non-negative number \(got "soon"\)/);
     expect(app.out()).toMatch(/TRUST_PROXY: must be a hop count/);
+    expect(app.out()).toMatch(/PGLITE_SHARED_BUFFERS: must be a size such as 64MB/);
   }, 60_000);
 
   it("in production, an empty register gets no demonstration data or accounts unless asked for", async () => {
