@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { PairsTable } from "../components/PairsTable";
 import { describeAllRules, FLAG_DISCLAIMER } from "../domain/flags";
 import { HHI_HIGHLY_CONCENTRATED_ABOVE } from "../domain/metrics/concentration";
 import { configuredSettings, METRICS_ENV_VARS } from "../domain/metrics/config";
@@ -171,27 +172,13 @@ export default function Methodology() {
             ))}
           </dl>
           {d.buyerTargets.length > 0 ? (
-            <table className="govuk-table app-table--compact" data-testid="buyer-targets">
-              <caption className="govuk-table__caption govuk-table__caption--s">Buyers' own SME targets in force</caption>
-              <thead className="govuk-table__head">
-                <tr className="govuk-table__row">
-                  <th scope="col" className="govuk-table__header">
-                    Buyer (register id or organisation identifier)
-                  </th>
-                  <th scope="col" className="govuk-table__header app-num">
-                    SME target
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="govuk-table__body">
-                {d.buyerTargets.map(([buyer, target]) => (
-                  <tr key={buyer} className="govuk-table__row">
-                    <td className="govuk-table__cell">{buyer}</td>
-                    <td className="govuk-table__cell app-num">{target}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <PairsTable
+              caption="Buyers' own SME targets in force"
+              headings={["Buyer (register id or organisation identifier)", "SME target"]}
+              rows={d.buyerTargets.map(([buyer, target]) => ({ key: buyer, cells: [buyer, target] }))}
+              numeric
+              testId="buyer-targets"
+            />
           ) : null}
           <details className="govuk-details">
             <summary className="govuk-details__summary">
@@ -238,27 +225,11 @@ export default function Methodology() {
               </div>
             ) : null}
             {s.id === "consultancy" ? (
-              <table className="govuk-table app-table--compact">
-                <caption className="govuk-table__caption govuk-table__caption--s">Consultancy CPV prefixes in force</caption>
-                <thead className="govuk-table__head">
-                  <tr className="govuk-table__row">
-                    <th scope="col" className="govuk-table__header">
-                      Prefix
-                    </th>
-                    <th scope="col" className="govuk-table__header">
-                      Covers
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="govuk-table__body">
-                  {d.prefixes.map(([p, label]) => (
-                    <tr key={p} className="govuk-table__row">
-                      <td className="govuk-table__cell">{p}</td>
-                      <td className="govuk-table__cell">{label}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <PairsTable
+                caption="Consultancy CPV prefixes in force"
+                headings={["Prefix", "Covers"]}
+                rows={d.prefixes.map(([p, label]) => ({ key: p, cells: [p, label] }))}
+              />
             ) : null}
             {s.id === "regions" ? <RegionRule rule={d.regions} /> : null}
             {s.id === "coverage" ? <Freshness cache={d.pageCache} /> : null}
@@ -324,27 +295,12 @@ export default function Methodology() {
               {d.sensitive.tagOnly.length === 1 ? "its" : "their"} own, so only a publisher's tag puts a contract there.
             </p>
           ) : null}
-          <table className="govuk-table app-table--compact" data-testid="sector-rule">
-            <caption className="govuk-table__caption govuk-table__caption--s">Sector implied by the type of buyer</caption>
-            <thead className="govuk-table__head">
-              <tr className="govuk-table__row">
-                <th scope="col" className="govuk-table__header">
-                  Type of buyer
-                </th>
-                <th scope="col" className="govuk-table__header">
-                  Sensitive sector
-                </th>
-              </tr>
-            </thead>
-            <tbody className="govuk-table__body">
-              {d.sensitive.byBuyerType.map(([type, sector]) => (
-                <tr key={type} className="govuk-table__row">
-                  <td className="govuk-table__cell">{type}</td>
-                  <td className="govuk-table__cell">{sector}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PairsTable
+            caption="Sector implied by the type of buyer"
+            headings={["Type of buyer", "Sensitive sector"]}
+            rows={d.sensitive.byBuyerType.map(([type, sector]) => ({ key: type, cells: [type, sector] }))}
+            testId="sector-rule"
+          />
           <table className="govuk-table app-table--compact" data-testid="sector-cpv-rule">
             <caption className="govuk-table__caption govuk-table__caption--s">
               Sector implied by a CPV code (the register's own proxy, not an official classification)
@@ -402,27 +358,12 @@ export default function Methodology() {
               </>
             ) : null}
           </p>
-          <table className="govuk-table app-table--compact" data-testid="technology-cpv-rule">
-            <caption className="govuk-table__caption govuk-table__caption--s">CPV prefixes that count as technology</caption>
-            <thead className="govuk-table__head">
-              <tr className="govuk-table__row">
-                <th scope="col" className="govuk-table__header">
-                  CPV prefix
-                </th>
-                <th scope="col" className="govuk-table__header">
-                  Covers (CPV 2008 label)
-                </th>
-              </tr>
-            </thead>
-            <tbody className="govuk-table__body">
-              {d.sensitive.technology.map(([prefix, label]) => (
-                <tr key={prefix} className="govuk-table__row">
-                  <td className="govuk-table__cell">{prefix}</td>
-                  <td className="govuk-table__cell">{label}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PairsTable
+            caption="CPV prefixes that count as technology"
+            headings={["CPV prefix", "Covers (CPV 2008 label)"]}
+            rows={d.sensitive.technology.map(([prefix, label]) => ({ key: prefix, cells: [prefix, label] }))}
+            testId="technology-cpv-rule"
+          />
           <h3 className="govuk-heading-m" id="sensitive-transparency">
             Transparency documents
           </h3>
@@ -434,29 +375,12 @@ export default function Methodology() {
             contracts not yet awarded, or in other currencies, are counted but add no value, and its coverage line says how many contracts and how
             much value have no CPV code or no known supplier.
           </p>
-          <table className="govuk-table app-table--compact" data-testid="transparency-document-types">
-            <caption className="govuk-table__caption govuk-table__caption--s">Document types that count as a transparency document</caption>
-            <thead className="govuk-table__head">
-              <tr className="govuk-table__row">
-                <th scope="col" className="govuk-table__header">
-                  documentType
-                </th>
-                <th scope="col" className="govuk-table__header">
-                  Counts as
-                </th>
-              </tr>
-            </thead>
-            <tbody className="govuk-table__body">
-              {d.transparencyTypes.map(([type, kind]) => (
-                <tr key={type} className="govuk-table__row">
-                  <td className="govuk-table__cell">
-                    <code>{type}</code>
-                  </td>
-                  <td className="govuk-table__cell">{kind}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PairsTable
+            caption="Document types that count as a transparency document"
+            headings={["documentType", "Counts as"]}
+            rows={d.transparencyTypes.map(([type, kind]) => ({ key: type, cells: [<code key={type}>{type}</code>, kind] }))}
+            testId="transparency-document-types"
+          />
         </section>
       </div>
     </div>
@@ -494,54 +418,20 @@ function RegionRule({ rule }: { rule: ReturnType<typeof regionRule> }) {
           ? ` Postcodes of ${rule.nonItlAreas.join(", ")} (the Channel Islands and the Isle of Man) are outside the ITL1 regions: unknown.`
           : ""}
       </p>
-      <table className="govuk-table app-table--compact" data-testid="postcode-areas">
-        <caption className="govuk-table__caption govuk-table__caption--s">Postcode areas by ITL1 region</caption>
-        <thead className="govuk-table__head">
-          <tr className="govuk-table__row">
-            <th scope="col" className="govuk-table__header">
-              Region
-            </th>
-            <th scope="col" className="govuk-table__header">
-              Postcode areas
-            </th>
-          </tr>
-        </thead>
-        <tbody className="govuk-table__body">
-          {rule.areas.map((r) => (
-            <tr key={r.region} className="govuk-table__row">
-              <th scope="row" className="govuk-table__header">
-                {r.region}
-              </th>
-              <td className="govuk-table__cell">{r.areas.join(", ")}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <table className="govuk-table app-table--compact" data-testid="postcode-districts">
-        <caption className="govuk-table__caption govuk-table__caption--s">
-          Postcode districts whose region is not their area's (areas that straddle a regional border)
-        </caption>
-        <thead className="govuk-table__head">
-          <tr className="govuk-table__row">
-            <th scope="col" className="govuk-table__header">
-              Region given
-            </th>
-            <th scope="col" className="govuk-table__header">
-              Postcode districts
-            </th>
-          </tr>
-        </thead>
-        <tbody className="govuk-table__body">
-          {rule.districts.map((r) => (
-            <tr key={r.region} className="govuk-table__row">
-              <th scope="row" className="govuk-table__header">
-                {r.region}
-              </th>
-              <td className="govuk-table__cell">{r.districts.join(", ")}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <PairsTable
+        caption="Postcode areas by ITL1 region"
+        headings={["Region", "Postcode areas"]}
+        rows={rule.areas.map((r) => ({ key: r.region, cells: [r.region, r.areas.join(", ")] }))}
+        rowHeaders
+        testId="postcode-areas"
+      />
+      <PairsTable
+        caption="Postcode districts whose region is not their area's (areas that straddle a regional border)"
+        headings={["Region given", "Postcode districts"]}
+        rows={rule.districts.map((r) => ({ key: r.region, cells: [r.region, r.districts.join(", ")] }))}
+        rowHeaders
+        testId="postcode-districts"
+      />
     </>
   );
 }
