@@ -43,3 +43,15 @@ export function problem(status: number, title: string, errors: ParamError[] = []
     ...(errors.length ? { errors } : {}),
   };
 }
+
+/** `path` with these query parameters changed (undefined: removed); the page cursor always dropped. */
+export function withParams(path: string, sp: URLSearchParams, change: Record<string, string | undefined>): string {
+  const next = new URLSearchParams(sp);
+  next.delete("cursor");
+  for (const [k, v] of Object.entries(change)) {
+    if (v === undefined) next.delete(k);
+    else next.set(k, v);
+  }
+  const q = next.toString();
+  return `${path}${q ? `?${q}` : ""}`;
+}

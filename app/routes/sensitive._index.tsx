@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ChartFigure } from "../components/charts/ChartFigure";
 import { ErrorSummary, errorTitle } from "../components/ErrorSummary";
 import { SupplierChoices } from "../components/SupplierChoices";
+import { withParams } from "../lib/params";
 import { withSvg } from "../components/charts/render.server";
 import { SelectField, TextField } from "../components/fields";
 import { Pagination } from "../components/Pagination";
@@ -19,18 +20,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: errorTitle("Sensitive-sector technology register – Public Tech Procurement Register", Boolean(data?.supplierLookup.noMatch)) },
 ];
 
-/** This page's URL with these parameters changed (undefined: removed); the cursor always dropped. */
-function withParams(sp: URLSearchParams, change: Record<string, string | undefined>): string {
-  const next = new URLSearchParams(sp);
-  next.delete("cursor");
-  for (const [k, v] of Object.entries(change)) {
-    if (v === undefined) next.delete(k);
-    else next.set(k, v);
-  }
-  const q = next.toString();
-  return `/sensitive${q ? `?${q}` : ""}`;
-}
-
 const noMatchText = (name: string) => `No supplier's name matches “${name}”: check the spelling, or type less of the name`;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -45,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       sp.delete("supplierName");
       if (supplierName) {
         lookup = await lookupSupplierName(context.readDb, supplierName);
-        if (lookup.kind === "one") throw redirect(withParams(sp, { supplier: lookup.id }));
+        if (lookup.kind === "one") throw redirect(withParams("/sensitive", sp, { supplier: lookup.id }));
       }
     }
     const d = await sensitivePage(context.readDb, sp);
@@ -53,7 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const fys: string[] = [];
     for (let y = nowFy + 1; y >= 2014; y--) fys.push(fyLabel(y));
     const choices =
-      lookup?.kind === "many" ? { ...lookup, matches: lookup.matches.map((m) => ({ ...m, href: withParams(sp, { supplier: m.id }) })) } : null;
+      lookup?.kind === "many" ? { ...lookup, matches: lookup.matches.map((m) => ({ ...m, href: withParams("/sensitive", sp, { supplier: m.id }) })) } : null;
     return {
       ...d,
       summary: { ...d.summary, charts: withSvg(d.summary.charts) },

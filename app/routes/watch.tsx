@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { SupplierChoices } from "../components/SupplierChoices";
+import { withParams } from "../lib/params";
 import { ErrorSummary, errorTitle } from "../components/ErrorSummary";
 import { SelectField, TextField } from "../components/fields";
 import { Pagination } from "../components/Pagination";
@@ -19,18 +20,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: "description", content: "Contracts that deserve a second look: red flags computed from published data, with their evidence." },
 ];
 
-/** The page's own URL with these parameters changed (undefined: removed); the cursor always dropped. */
-function withParams(sp: URLSearchParams, change: Record<string, string | undefined>): string {
-  const next = new URLSearchParams(sp);
-  next.delete("cursor");
-  for (const [k, v] of Object.entries(change)) {
-    if (v === undefined) next.delete(k);
-    else next.set(k, v);
-  }
-  const q = next.toString();
-  return `/watch${q ? `?${q}` : ""}`;
-}
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   try {
@@ -41,14 +30,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     let sp = url.searchParams;
     if (supplierName) {
       lookup = await lookupSupplierName(db, supplierName);
-      if (lookup.kind === "one") throw redirect(withParams(url.searchParams, { supplierName: undefined, supplier: lookup.id }));
+      if (lookup.kind === "one") throw redirect(withParams("/watch", url.searchParams, { supplierName: undefined, supplier: lookup.id }));
       sp = new URLSearchParams(url.searchParams);
       sp.delete("supplierName");
     }
     const [result, buyerOptions] = await Promise.all([watchPage(db, sp), watchBuyerOptions(db)]);
     const choices =
       lookup?.kind === "many"
-        ? { ...lookup, matches: lookup.matches.map((m) => ({ ...m, href: withParams(sp, { supplier: m.id }) })) }
+        ? { ...lookup, matches: lookup.matches.map((m) => ({ ...m, href: withParams("/watch", sp, { supplier: m.id }) })) }
         : null;
     const buyerList =
       result.buyer && !buyerOptions.buyers.some((b) => b.id === String(result.buyer!.id))
